@@ -1,0 +1,57 @@
+# ire1seq: `make demo` runs the whole workflow on the bundled demo cohort; `make test` runs the checks.
+# Both set up a fresh Debian/Ubuntu machine first: .venv with the package, and the command-line tools.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORES ?= 2
+# Debian package that provides each command-line tool the workflow runs.
+TOOLS := STAR:rna-star samtools:samtools featureCounts:subread
+DEMO_FASTQ := resources/demo/fastq/.complete
+
+.PHONY: setup tools demo demo-data test lint clean
+
+setup: $(VENV)/.installed tools
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+tools:
+	@missing=""; for pair in $(TOOLS); do \
+	  command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else \
+	    echo "Missing tools. Install them with: sudo apt-get install$$missing"; \
+	    echo "  (or: conda install -c conda-forge -c bioconda star=2.7.10b samtools=1.16.1 subread=2.0.3)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+demo-data: $(DEMO_FASTQ)
+
+# FASTQ files are regenerated deterministically (too large to commit); the rest is committed.
+$(DEMO_FASTQ): $(VENV)/.installed
+	$(BIN)/python -m ire1seq.demo --out resources/demo --sheets config
+	touch $@
+
+demo: setup demo-data
+	$(BIN)/snakemake --cores $(CORES) --profile profiles/default
+	$(BIN)/snakemake --cores $(CORES) --profile profiles/default --report results/report.html
+	@echo "Report: $$(pwd)/results/report.html"
+
+lint: setup
+	$(BIN)/snakefmt --check Snakefile workflow/rules/
+	$(BIN)/snakemake --lint --cores 1
+
+test: setup demo-data lint
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf results logs benchmarks resources/star .snakemake

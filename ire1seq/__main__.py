@@ -1,0 +1,5 @@
+import sys
+
+from ire1seq.cli import main
+
+sys.exit(main())

@@ -1,0 +1,154 @@
+"""Load and check the sample and unit sheets: schema first, then what a schema cannot say."""
+
+import gzip
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ire1seq.errors import InputError
+from ire1seq.io import read_tsv
+
+FASTQ_COLUMNS = ("fq1", "fq2")
+
+
+def read_sheet(path, what: str) -> pd.DataFrame:
+    """Read a sheet as text (ids stay strings), empty cells as NA, cells stripped of spaces."""
+    sheet = read_tsv(path, what, dtype=str, keep_default_na=False, na_values=[""])
+    sheet.columns = [str(col).strip() for col in sheet.columns]
+    return sheet.apply(lambda col: col.str.strip()).replace("", pd.NA)
+
+
+def validate_rows(sheet: pd.DataFrame, schema, path, what: str) -> None:
+    """Validate each row with snakemake's JSON-schema validator (fills defaults) and name the bad cell."""
+    from snakemake.exceptions import WorkflowError
+    from snakemake.utils import validate
+
+    try:
+        validate(sheet, str(schema))
+    except WorkflowError as err:
+        text = str(err.args[0]) if err.args else str(err)
+        row = re.search(r"row (\d+)", text)
+        line = int(row.group(1)) + 2 if row else "?"
+        problem = re.search(r"ValidationError: (.*)", text)
+        column = re.search(r"On instance\['([^']+)'\]", text)
+        where = f", column '{column.group(1)}'" if column else ""
+        raise InputError(
+            f"{what} {path}, line {line}{where}: {problem.group(1) if problem else text}. "
+            f"Fix that cell (allowed values and required columns are in {schema})."
+        ) from None
+
+
+def check_unique(sheet: pd.DataFrame, columns: list[str], path, what: str) -> None:
+    duplicated = sheet.duplicated(columns, keep="first")
+    if duplicated.any():
+        index = int(duplicated.to_numpy().nonzero()[0][0])
+        key = ", ".join(f"{col}={sheet.iloc[index][col]}" for col in columns)
+        raise InputError(
+            f"{what} {path}, line {index + 2}: duplicate id ({key}) already used on an earlier line; "
+            "each row needs its own id."
+        )
+
+
+def load_samples(path, schema, organisms) -> pd.DataFrame:
+    """samples.tsv → validated frame indexed by sample id."""
+    samples = read_sheet(path, "sample sheet")
+    validate_rows(samples, schema, path, "sample sheet")
+    check_unique(samples, ["sample"], path, "sample sheet")
+    for line, row in enumerate(samples.itertuples(index=False), start=2):
+        if row.organism not in organisms:
+            raise InputError(
+                f"sample sheet {path}, line {line}, column 'organism': sample {row.sample} is "
+                f"'{row.organism}' but config 'genomes' only has {sorted(organisms)}; add a genome "
+                "for it to the config or correct the organism."
+            )
+    return samples.set_index("sample", drop=False)
+
+
+def load_units(path, schema, samples: pd.DataFrame) -> pd.DataFrame:
+    """units.tsv → validated frame indexed by (sample, unit), cross-checked against samples."""
+    units = read_sheet(path, "unit sheet")
+    for column in ("fq1", "fq2", "bam", "chemistry", "matrix"):
+        if column not in units:
+            units[column] = pd.NA
+    validate_rows(units, schema, path, "unit sheet")
+    check_unique(units, ["sample", "unit"], path, "unit sheet")
+    for line, unit in enumerate(units.to_dict("records"), start=2):
+        check_unit(unit, samples, f"unit sheet {path}, line {line} (sample {unit['sample']}, unit {unit['unit']})")
+    missing = sorted(set(samples.index) - set(units["sample"]))
+    if missing:
+        raise InputError(
+            f"unit sheet {path} has no unit for sample(s) {', '.join(missing)} listed in the sample "
+            "sheet; add their FASTQ/BAM rows or remove them from samples.tsv."
+        )
+    check_layouts(units, path)
+    return units.set_index(["sample", "unit"], drop=False).sort_index()
+
+
+def check_unit(unit: dict, samples: pd.DataFrame, where: str) -> None:
+    """One unit row: known sample, FASTQ xor BAM, fq2 only with fq1, files readable."""
+    if unit["sample"] not in samples.index:
+        raise InputError(f"{where}: sample '{unit['sample']}' is not in the sample sheet; add it there or fix the id.")
+    has_fastq = pd.notna(unit["fq1"]) or pd.notna(unit["fq2"])
+    if pd.notna(unit["fq2"]) and pd.isna(unit["fq1"]):
+        raise InputError(f"{where}: column 'fq2' is set but 'fq1' is empty; put the first mate in fq1.")
+    if has_fastq and pd.notna(unit["bam"]):
+        raise InputError(f"{where}: both FASTQ and 'bam' are given; a unit is either FASTQ or pre-aligned, keep one.")
+    if not has_fastq and pd.isna(unit["bam"]):
+        raise InputError(f"{where}: no input; fill 'fq1' (and 'fq2') or 'bam'.")
+    assay = samples.loc[unit["sample"], "assay"]
+    if assay == "sc" and has_fastq and (pd.isna(unit["fq2"]) or pd.isna(unit["chemistry"])):
+        raise InputError(
+            f"{where}: single-cell FASTQ needs fq1 (barcode+UMI read), fq2 (cDNA read) and 'chemistry' (10xv2|10xv3)."
+        )
+    if assay == "sc" and pd.notna(unit["bam"]) and pd.isna(unit["matrix"]):
+        raise InputError(f"{where}: a pre-aligned single-cell BAM needs its filtered feature-barcode 'matrix'.")
+    for column in ("fq1", "fq2", "bam", "matrix"):
+        if pd.notna(unit[column]):
+            check_file(unit[column], column, where)
+    for column in FASTQ_COLUMNS:
+        if pd.notna(unit[column]):
+            check_fastq_head(unit[column], column, where)
+
+
+def check_file(path, column: str, where: str) -> None:
+    if not Path(path).exists():
+        raise InputError(f"{where}, column '{column}': file {path} does not exist; fix the path (relative paths are from the working directory).")
+
+
+def check_fastq_head(path, column: str, where: str) -> None:
+    """Read the first record: catches non-FASTQ, broken gzip and empty files before alignment."""
+    with open(path, "rb") as handle:
+        opener = gzip.open if handle.read(2) == b"\x1f\x8b" else open
+    try:
+        with opener(path, "rt") as handle:
+            head = [handle.readline() for _ in range(4)]
+    except (OSError, EOFError, UnicodeDecodeError) as err:
+        raise InputError(f"{where}, column '{column}': FASTQ {path} cannot be read ({err}); re-copy or re-compress it.") from None
+    if not head[0].startswith("@") or not head[2].startswith("+") or len(head[1].strip()) != len(head[3].strip()):
+        raise InputError(
+            f"{where}, column '{column}': {path} is not a FASTQ file (its first record, lines 1-4, is not "
+            "'@name / sequence / + / qualities'); point the sheet at the FASTQ."
+        )
+
+
+def check_layouts(units: pd.DataFrame, path) -> None:
+    """Units of one sample are aligned together, so they must share one layout."""
+    for sample, group in units.groupby("sample"):
+        layouts = {layout(unit) for unit in group.to_dict("records")}
+        if len(layouts) > 1:
+            raise InputError(
+                f"unit sheet {path}: sample {sample} mixes {', '.join(sorted(layouts))} units; "
+                "split them into separate samples or make all its units the same layout."
+            )
+        if "bam" in layouts and len(group) > 1:
+            raise InputError(
+                f"unit sheet {path}: sample {sample} has {len(group)} pre-aligned units; merge them into one "
+                "BAM first (samtools merge) and list that."
+            )
+
+
+def layout(unit: dict) -> str:
+    if pd.notna(unit["bam"]):
+        return "bam"
+    return "paired-end" if pd.notna(unit["fq2"]) else "single-end"

@@ -1,0 +1,128 @@
+# Alignment keeps reads over the non-canonical XBP1 junction: no --outSAMstrandField
+# intronMotif, no --outFilterIntronMotifs RemoveNoncanonical*, no --outFilterType BySJout.
+# Unmapped reads stay in the BAM so the XBP1 quantifier can scan them.
+
+
+rule star_align:
+    input:
+        fastq=get_fastqs,
+        index=get_star_index,
+    output:
+        bam="results/star/{sample}/Aligned.sortedByCoord.out.bam",
+        bai="results/star/{sample}/Aligned.sortedByCoord.out.bam.bai",
+        counts="results/star/{sample}/ReadsPerGene.out.tab",
+    log:
+        "logs/star_align/{sample}.log",
+    benchmark:
+        "benchmarks/star_align/{sample}.tsv"
+    params:
+        reads=star_reads_in,
+        read_groups=star_read_groups,
+        extra=config["align"]["star_extra"],
+    wildcard_constraints:
+        sample="|".join(s for s in bulk_samples() if not is_prealigned(s)),
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 32000 * attempt,
+        runtime=240,
+    conda:
+        "../../envs/star.yaml"
+    shell:
+        "STAR --runThreadN {threads} --genomeDir {input.index}"
+        " --readFilesIn {params.reads} --readFilesCommand gzip -cdf"
+        " --outSAMtype BAM SortedByCoordinate --outSAMunmapped Within"
+        " --outSAMattrRGline {params.read_groups} --quantMode GeneCounts"
+        " --outFileNamePrefix results/star/{wildcards.sample}/"
+        " --outTmpDir {resources.tmpdir}/star_{wildcards.sample} {params.extra}"
+        " > {log} 2>&1 && samtools index {output.bam} 2>> {log}"
+
+
+rule starsolo:
+    input:
+        fastq=get_fastqs,
+        index=get_star_index,
+        whitelist=config["align"]["solo"].get("whitelist", []),
+    output:
+        bam="results/star/{sample}/Aligned.sortedByCoord.out.bam",
+        bai="results/star/{sample}/Aligned.sortedByCoord.out.bam.bai",
+        matrix="results/star/{sample}/Solo.out/Gene/filtered/matrix.mtx",
+        barcodes="results/star/{sample}/Solo.out/Gene/filtered/barcodes.tsv",
+        features="results/star/{sample}/Solo.out/Gene/filtered/features.tsv",
+    log:
+        "logs/starsolo/{sample}.log",
+    benchmark:
+        "benchmarks/starsolo/{sample}.tsv"
+    params:
+        reads=star_reads_in,
+        geometry=solo_barcodes,
+        cell_filter=config["align"]["solo"]["cell_filter"],
+        extra=config["align"]["star_extra"],
+    wildcard_constraints:
+        sample="|".join(s for s in sc_samples() if not is_prealigned(s)),
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 32000 * attempt,
+        runtime=480,
+    conda:
+        "../../envs/star.yaml"
+    shell:
+        "STAR --runThreadN {threads} --genomeDir {input.index}"
+        " --readFilesIn {params.reads} --readFilesCommand gzip -cdf"
+        " --soloType CB_UMI_Simple --soloCBwhitelist {input.whitelist} {params.geometry}"
+        " --soloBarcodeReadLength 0 --soloStrand Forward --soloFeatures Gene"
+        " --soloCellFilter {params.cell_filter}"
+        " --outSAMtype BAM SortedByCoordinate --outSAMunmapped Within"
+        " --outSAMattributes NH HI nM AS CR UR CB UB GX GN sS sQ sM"
+        " --outFileNamePrefix results/star/{wildcards.sample}/"
+        " --outTmpDir {resources.tmpdir}/starsolo_{wildcards.sample} {params.extra}"
+        " > {log} 2>&1 && samtools index {output.bam} 2>> {log}"
+
+
+# A user's BAM/CRAM is read in place; without an index beside it, one is made here.
+rule index_alignment:
+    input:
+        get_user_alignment,
+    output:
+        "results/index/{sample}.{ext}",
+    log:
+        "logs/index_alignment/{sample}.{ext}.log",
+    benchmark:
+        "benchmarks/index_alignment/{sample}.{ext}.tsv"
+    params:
+        extra="",
+    wildcard_constraints:
+        ext="bai|crai",
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 1000 * attempt,
+        runtime=60,
+    conda:
+        "../../envs/samtools.yaml"
+    shell:
+        "samtools index {input} {output} > {log} 2>&1"
+
+
+# featureCounts under each strand setting, so pre-aligned samples get STAR's three columns.
+rule featurecounts:
+    input:
+        bam=get_user_alignment,
+        gtf=get_gtf,
+    output:
+        "results/featurecounts/{sample}/s{strand}.tsv",
+    log:
+        "logs/featurecounts/{sample}.s{strand}.log",
+    benchmark:
+        "benchmarks/featurecounts/{sample}.s{strand}.tsv"
+    params:
+        paired=lambda wc: "-p --countReadPairs" if bam_is_paired(wc.sample) else "",
+    wildcard_constraints:
+        strand="0|1|2",
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 2000 * attempt,
+        runtime=120,
+    conda:
+        "../../envs/subread.yaml"
+    shell:
+        "featureCounts -T {threads} -s {wildcards.strand} {params.paired}"
+        " -a {input.gtf} -o {output} {input.bam} > {log} 2>&1"

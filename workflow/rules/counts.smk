@@ -1,0 +1,22 @@
+rule count_matrix:
+    input:
+        tables=all_gene_counts,
+        genes="results/counts/genes.tsv",
+    output:
+        counts="results/counts/bulk_counts.tsv",
+        strandedness="results/counts/strandedness.tsv",
+    log:
+        "logs/count_matrix/count_matrix.log",
+    benchmark:
+        "benchmarks/count_matrix/count_matrix.tsv"
+    params:
+        tables={sample: gene_counts_of(sample) for sample in bulk_samples()},
+        declared={sample: declared_strandedness(sample) for sample in bulk_samples()},
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 2000 * attempt,
+        runtime=30,
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/count_matrix.py"

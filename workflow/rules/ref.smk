@@ -1,0 +1,50 @@
+rule gene_table:
+    input:
+        gtfs=[genome["gtf"] for genome in config["genomes"].values()],
+    output:
+        "results/counts/genes.tsv",
+    log:
+        "logs/gene_table/gene_table.log",
+    benchmark:
+        "benchmarks/gene_table/gene_table.tsv"
+    params:
+        genomes=list(config["genomes"]),
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 1000 * attempt,
+        runtime=10,
+    conda:
+        "../../envs/python.yaml"
+    script:
+        "../../scripts/gene_table.py"
+
+
+# The XBP1 26-nt intron is non-canonical and absent from common annotations: STAR finds it
+# only when it is given as a known junction, so the located site goes into the index.
+rule star_index:
+    input:
+        fasta=lambda wc: config["genomes"][wc.genome]["fasta"],
+        gtf=lambda wc: config["genomes"][wc.genome]["gtf"],
+        sjdb="results/xbp1/site/{genome}.sjdb.tsv",
+    output:
+        directory("resources/star/{genome}"),
+    log:
+        "logs/star_index/{genome}.log",
+    benchmark:
+        "benchmarks/star_index/{genome}.tsv"
+    params:
+        sa_bases=genome_sa_bases,
+        overhang=config["align"]["sjdb_overhang"],
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 32000 * attempt,
+        runtime=120,
+    conda:
+        "../../envs/star.yaml"
+    shell:
+        "mkdir -p {output} && STAR --runMode genomeGenerate --runThreadN {threads}"
+        " --genomeDir {output} --genomeFastaFiles {input.fasta}"
+        " --sjdbGTFfile {input.gtf} --sjdbFileChrStartEnd {input.sjdb}"
+        " --sjdbOverhang {params.overhang} --genomeSAindexNbases {params.sa_bases}"
+        " --outFileNamePrefix {output}/ --outTmpDir {resources.tmpdir}/star_index_{wildcards.genome}"
+        " > {log} 2>&1"
