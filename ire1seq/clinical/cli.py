@@ -1,0 +1,99 @@
+"""`ire1seq clinical`: join readouts to patients' CIPN outcomes and test their association."""
+
+import argparse
+from pathlib import Path
+
+from ire1seq.clinical.pipeline import PATIENT_BLOOD, build_tables, write_tables
+from ire1seq.clinical.plots import plot_clinical
+from ire1seq.errors import InputError
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _filter(text: str) -> dict:
+    pairs = [item.split("=", 1) for item in _names(text)]
+    if any(len(pair) != 2 for pair in pairs):
+        raise argparse.ArgumentTypeError(f"expected COLUMN=VALUE[,COLUMN=VALUE...], got {text!r}")
+    return dict(pairs)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "clinical",
+        help="join per-sample readouts to CIPN outcomes; association statistics and plots",
+        description=(
+            "Reads the clinical sheet (one row per patient × visit), picks the patient blood samples "
+            "from the sample sheet and joins their readouts by subject + visit. Writes visits, "
+            "patients, tte (time to first CTCAE grade ≥ 2), association and unmatched tables to OUTDIR "
+            "(TSV and Parquet) and figures to --plots."
+        ),
+    )
+    parser.add_argument(
+        "--clinical",
+        required=True,
+        help="clinical.tsv (subject, visit, day, cum_dose_mg_m2, ctcae_sensory_grade, ...)",
+    )
+    parser.add_argument(
+        "--samples", required=True, help="samples.tsv (sample, subject, organism, tissue, assay, visit, ...)"
+    )
+    parser.add_argument("--scores", required=True, help="per-sample readouts (results/scores/samples.tsv)")
+    parser.add_argument("-o", "--outdir", required=True, type=Path, help="directory for the tables")
+    parser.add_argument(
+        "--baseline-visit",
+        default="baseline",
+        help="visit label of the pre-treatment sample (default: baseline)",
+    )
+    parser.add_argument(
+        "--on-treatment-visit",
+        default=None,
+        help="visit label for on-treatment values and change (default: the first sampled visit after baseline)",
+    )
+    parser.add_argument(
+        "--covariates",
+        type=_names,
+        default=[],
+        help="comma-separated clinical.tsv columns to adjust logistic and Cox models for (default: none)",
+    )
+    parser.add_argument(
+        "--readouts",
+        type=_names,
+        default=None,
+        help="comma-separated readout columns to test (default: every numeric column except sample, CI, status)",
+    )
+    parser.add_argument(
+        "--sample-filter",
+        type=_filter,
+        default=PATIENT_BLOOD,
+        help="COLUMN=VALUE pairs that mark patient blood samples in samples.tsv (default: organism=human,assay=bulk)",
+    )
+    parser.add_argument(
+        "--bootstrap", type=int, default=2000, help="bootstrap resamples for the AUC interval (default: 2000)"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="bootstrap seed (default: 1)")
+    parser.add_argument(
+        "--plots", type=Path, default=None, help="directory for the figures (default: OUTDIR/plots)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args) -> None:
+    if args.bootstrap < 100:
+        raise InputError(
+            f"--bootstrap {args.bootstrap} is too few resamples for a 95% interval; use at least 100."
+        )
+    tables = build_tables(
+        args.clinical,
+        args.samples,
+        args.scores,
+        baseline_visit=args.baseline_visit,
+        on_treatment_visit=args.on_treatment_visit,
+        covariates=args.covariates,
+        readouts=args.readouts,
+        sample_filter=args.sample_filter,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+    )
+    write_tables(tables, args.outdir)
+    plot_clinical(args.outdir, args.plots or args.outdir / "plots")

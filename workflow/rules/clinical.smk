@@ -1,0 +1,65 @@
+# Per-sample readouts joined to patients' CIPN outcomes (ire1seq.clinical); SPEC §5.
+
+
+rule clinical_tables:
+    input:
+        clinical=config["clinical_table"],
+        samples=config["samples"],
+        scores="results/scores/samples.tsv",
+    output:
+        visits="results/clinical/visits.tsv",
+        patients="results/clinical/patients.tsv",
+        tte="results/clinical/tte.tsv",
+        association="results/clinical/association.tsv",
+        unmatched="results/clinical/unmatched.tsv",
+        parquet=expand(
+            "results/clinical/{table}.parquet",
+            table=["visits", "patients", "tte", "association", "unmatched"],
+        ),
+    log:
+        "logs/clinical_tables/clinical_tables.log",
+    benchmark:
+        "benchmarks/clinical_tables/clinical_tables.tsv"
+    conda:
+        "../../envs/stats.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 2000 * attempt,
+        runtime=30,
+    params:
+        baseline_visit=config["clinical"]["baseline_visit"],
+        on_treatment_visit=config["clinical"]["on_treatment_visit"],
+        covariates=config["clinical"]["covariates"],
+        readouts=config["clinical"]["readouts"],
+        sample_filter=config["clinical"]["samples"],
+        bootstrap=config["clinical"]["bootstrap"],
+        seed=config["clinical"]["seed"],
+    script:
+        "../../scripts/clinical_tables.py"
+
+
+rule clinical_plots:
+    input:
+        visits="results/clinical/visits.tsv",
+        patients="results/clinical/patients.tsv",
+        tte="results/clinical/tte.tsv",
+        association="results/clinical/association.tsv",
+    output:
+        "results/plots/clinical/readout_by_outcome.png",
+        "results/plots/clinical/roc.png",
+        "results/plots/clinical/km_baseline_tertile.png",
+        "results/plots/clinical/trajectories.png",
+    log:
+        "logs/clinical_plots/clinical_plots.log",
+    benchmark:
+        "benchmarks/clinical_plots/clinical_plots.tsv"
+    conda:
+        "../../envs/stats.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 2000 * attempt,
+        runtime=10,
+    params:
+        dpi=120,
+    script:
+        "../../scripts/clinical_plots.py"
