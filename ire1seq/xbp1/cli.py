@@ -1,0 +1,142 @@
+"""`ire1seq xbp1 locate | quant | pseudobulk`: the workflow's XBP1 steps on the command line."""
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ire1seq.errors import InputError
+from ire1seq.io import write_table
+from ire1seq.xbp1.alignments import Options
+from ire1seq.xbp1.cells import quant_cells, read_barcodes
+from ire1seq.xbp1.pseudobulk import pseudobulk_files
+from ire1seq.xbp1.quant import bulk_table, quant_bulk
+from ire1seq.xbp1.site import load_site, locate, write_site
+
+
+def register(subparsers) -> None:
+    xbp1 = subparsers.add_parser(
+        "xbp1", help="XBP1 splicing, the IRE1α readout (locate, quant, pseudobulk)",
+        description="Find XBP1's 26-nt intron in a reference, count spliced and unspliced XBP1 per "
+        "sample or per cell, and pool cells per group.",
+    )  # fmt: skip
+    commands = xbp1.add_subparsers(dest="xbp1_command", required=True, metavar="COMMAND")
+    _add_locate(commands)
+    _add_quant(commands)
+    _add_pseudobulk(commands)
+
+
+def _add_locate(commands) -> None:
+    parser = commands.add_parser(
+        "locate", help="find the XBP1 site in a reference FASTA",
+        description="Search both strands of a FASTA for the XBP1 26-nt intron and its flanks; write "
+        "site.json (the seven equivalent gap placements, their union and the 20-nt core) and, beside "
+        "it, STEM.sjdb.tsv (STAR --sjdbFileChrStartEnd) and STEM.ss.tsv (HISAT2 "
+        "--known-splicesite-infile). Results are cached by FASTA path, size and mtime in "
+        "$IRE1SEQ_CACHE_DIR or ~/.cache/ire1seq.",
+    )  # fmt: skip
+    parser.add_argument("--reference", required=True, help="genome FASTA (plain or gzip)")
+    parser.add_argument("--organism", choices=["human", "mouse"], help="search only this organism's XBP1 (default: both)")
+    parser.add_argument("-o", "--output", help="site.json to write (default: JSON on stdout, no junction files)")
+    parser.add_argument("--no-cache", action="store_true", help="scan the FASTA even if a cached result exists")
+    parser.set_defaults(func=run_locate)
+
+
+def _add_quant(commands) -> None:
+    parser = commands.add_parser(
+        "quant", help="count spliced / unspliced XBP1 fragments (or UMIs per cell)",
+        description="Count XBP1 fragments (read pairs or single reads; per cell: UMIs) as spliced, "
+        "unspliced or ambiguous from coordinate-sorted, indexed BAM/CRAM files. Bulk output: sample, "
+        "spliced, unspliced, ambiguous, informative, fraction_spliced, ci_low, ci_high (95% Wilson), "
+        "log2_spliced_ratio, status. Per-cell output: sample, barcode, spliced, unspliced, ambiguous.",
+    )  # fmt: skip
+    parser.add_argument("bams", nargs="+", metavar="BAM", help="BAM/CRAM file(s); one sample each unless one --sample is given")
+    parser.add_argument("--reference", help="genome FASTA: the site is located in it (cached); required for CRAM")
+    parser.add_argument("--site", help="site.json from `ire1seq xbp1 locate` (instead of locating)")
+    parser.add_argument("-o", "--output", help="output TSV (default: stdout)")
+    parser.add_argument("--sample", action="append", help="sample name, once per BAM (default: file stem); "
+                        "given once for several BAMs, they are pooled as units of that sample")  # fmt: skip
+    parser.add_argument("--index", action="append", help="index file, once per BAM, when it is not beside the BAM")
+    parser.add_argument("--per-cell", action="store_true", help="count UMIs per cell barcode")
+    parser.add_argument("--cell-tag", default="CB", help="cell-barcode tag (default CB)")
+    parser.add_argument("--umi-tag", default="UB", help="UMI tag (default UB)")
+    parser.add_argument("--barcodes", help="keep only these cells: barcodes.tsv(.gz), a 10x/STARsolo matrix dir or .h5")
+    parser.add_argument("--min-mapq", type=int, default=10, help="minimum mapping quality (default 10)")
+    parser.add_argument("--min-overhang", type=int, default=8, help="aligned bases required beyond the removed bases, on each side (default 8)")
+    parser.add_argument("--min-informative", type=int, default=10, help="fewer informative fragments = status low_coverage (default 10)")
+    parser.add_argument("--include-duplicates", action="store_true", help="count reads flagged as duplicates")
+    parser.add_argument("--keep-secondary", action="store_true", help="count secondary alignments")
+    parser.add_argument("--keep-supplementary", action="store_true", help="count supplementary alignments")
+    parser.add_argument("--keep-qcfail", action="store_true", help="count reads flagged as failing QC")
+    parser.add_argument("--no-rescue", action="store_true", help="do not classify soft-clipped reads by their sequence")
+    parser.add_argument("--scan-unmapped", action="store_true", help="also look for the junction sequences in unmapped reads")
+    parser.set_defaults(func=run_quant)
+
+
+def _add_pseudobulk(commands) -> None:
+    parser = commands.add_parser(
+        "pseudobulk", help="pool per-cell XBP1 counts per sample × cell type",
+        description="Sum per-cell spliced/unspliced UMIs per sample and group. Output: sample, GROUP, "
+        "n_cells, spliced, unspliced, informative, fraction_spliced, ci_low, ci_high, status.",
+    )  # fmt: skip
+    parser.add_argument("--cells", nargs="+", required=True, help="per-cell tables from `ire1seq xbp1 quant --per-cell`")
+    parser.add_argument("--groups", nargs="+", required=True, help="TSV(s) with barcode (and sample) and the group column")
+    parser.add_argument("--group-column", default="cell_type", help="group column in --groups (default cell_type)")
+    parser.add_argument("--min-informative", type=int, default=10, help="fewer informative UMIs = status low_coverage (default 10)")
+    parser.add_argument("-o", "--output", help="output TSV (default: stdout)")
+    parser.set_defaults(func=run_pseudobulk)
+
+
+def _emit(table: pd.DataFrame, output) -> None:
+    if output:
+        write_table(table, output)
+    else:
+        table.to_csv(sys.stdout, sep="\t", index=False, na_rep="")
+
+
+def run_locate(args) -> None:
+    site = locate(args.reference, organism=args.organism, use_cache=not args.no_cache)
+    if args.output:
+        write_site(site, args.output)
+    else:
+        json.dump(site.to_dict(), sys.stdout, indent=1)
+        print()
+
+
+def _samples_and_files(args) -> list:
+    """[(sample, [bams], [indexes])]: one sample per BAM, or one pooled sample."""
+    bams = args.bams
+    indexes = args.index or [None] * len(bams)
+    if len(indexes) != len(bams):
+        raise InputError(f"--index was given {len(indexes)} times for {len(bams)} BAM files; give it once per BAM, in the same order.")
+    names = args.sample or [Path(b).stem for b in bams]
+    if len(names) == 1 and len(bams) > 1 and args.sample:
+        return [(names[0], bams, indexes)]
+    if len(names) != len(bams):
+        raise InputError(f"--sample was given {len(names)} times for {len(bams)} BAM files; give it once per BAM, or once to pool them.")
+    return [(name, [bam], [index]) for name, bam, index in zip(names, bams, indexes)]
+
+
+def run_quant(args) -> None:
+    if not (args.site or args.reference):
+        raise InputError("xbp1 quant needs --reference REF.fa (the site is located in it) or --site site.json.")
+    site = load_site(args.site) if args.site else locate(args.reference)
+    options = Options(
+        min_mapq=args.min_mapq, min_overhang=args.min_overhang, include_duplicates=args.include_duplicates,
+        keep_secondary=args.keep_secondary, keep_supplementary=args.keep_supplementary, keep_qcfail=args.keep_qcfail,
+        rescue_softclip=not args.no_rescue, scan_unmapped=args.scan_unmapped,
+    )  # fmt: skip
+    runs = _samples_and_files(args)
+    if args.per_cell:
+        barcodes = read_barcodes(args.barcodes) if args.barcodes else None
+        tables = [quant_cells(bams, site, sample, options, args.cell_tag, args.umi_tag, barcodes, indexes, args.reference)
+                  for sample, bams, indexes in runs]  # fmt: skip
+        _emit(pd.concat(tables, ignore_index=True), args.output)
+    else:
+        rows = [quant_bulk(bams, site, sample, options, indexes, args.reference, args.min_informative) for sample, bams, indexes in runs]
+        _emit(bulk_table(rows), args.output)
+
+
+def run_pseudobulk(args) -> None:
+    _emit(pseudobulk_files(args.cells, args.groups, args.group_column, args.min_informative), args.output)
