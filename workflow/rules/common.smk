@@ -8,7 +8,6 @@ from snakemake.utils import validate
 from ire1seq.errors import InputError
 from ire1seq.sheets import load_samples, load_units
 
-
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
 
 try:
@@ -46,7 +45,9 @@ def samples_of(subset):
     keep = pd.Series(True, index=samples.index)
     for column, wanted in subset.items():
         values = wanted if isinstance(wanted, list) else [wanted]
-        keep &= samples.get(column, pd.Series(index=samples.index)).isin(map(str, values))
+        keep &= samples.get(column, pd.Series(index=samples.index)).isin(
+            map(str, values)
+        )
     return list(samples.index[keep])
 
 
@@ -140,7 +141,9 @@ def gene_counts_of(sample):
     """STAR's per-gene table, or featureCounts' three strand settings for pre-aligned BAMs."""
     if is_prealigned(sample):
         return expand(
-            "results/featurecounts/{sample}/s{strand}.tsv", sample=sample, strand=[0, 1, 2]
+            "results/featurecounts/{sample}/s{strand}.tsv",
+            sample=sample,
+            strand=[0, 1, 2],
         )
     return [f"results/star/{sample}/ReadsPerGene.out.tab"]
 
@@ -163,10 +166,22 @@ def get_matrix(wildcards):
 
 
 def all_outputs():
-    targets = ["results/counts/bulk_counts.tsv"]
+    targets = [
+        "results/counts/bulk_counts.tsv",
+        "results/xbp1/bulk.tsv",
+        "results/xbp1/xbp1_mqc.tsv",
+        "results/plots/xbp1/fraction_spliced.png",
+    ]
     targets += expand(
-        "results/star/{sample}/Solo.out/Gene/filtered/matrix.mtx", sample=sc_samples()
+        "results/plots/xbp1/reads/{sample}.png", sample=config["xbp1"]["plot_reads"]
     )
+    if sc_samples():
+        targets.append("results/xbp1/pseudobulk.tsv")
+    if config.get("clinical_table"):
+        targets += [
+            "results/clinical/association.tsv",
+            "results/plots/clinical/roc.png",
+        ]
     return targets
 
 
