@@ -1,0 +1,128 @@
+"""`ire1seq de` and `ire1seq score`: the workflow's DE and scoring steps on the command line."""
+
+import re
+from pathlib import Path
+
+from ire1seq.de.design import Design
+from ire1seq.de.fit import expression_tables, fit_design, gene_set_table, test_contrast
+from ire1seq.de.genesets import load_genesets
+from ire1seq.de.inputs import read_counts, read_samples
+from ire1seq.de.scores import sample_scores
+from ire1seq.errors import InputError
+from ire1seq.io import write_table
+
+CONTRAST_HELP = """contrast to test (repeatable): VARIABLE,TEST,BASE (e.g. treatment,paclitaxel,vehicle:
+TEST vs BASE with the other variables at their base level); an interaction VAR=LEVEL,VAR=LEVEL
+(e.g. genotype=KO,treatment=paclitaxel: does KO change the paclitaxel effect?); or coef:COLUMN
+(one design-matrix column). Results go to OUTDIR/<contrast name>/results.tsv"""
+
+CONTROL_HELP = "comma-separated gene names that alone set the size factors (default: all genes)"
+
+
+def register(subparsers) -> None:
+    de = subparsers.add_parser(
+        "de",
+        help="differential expression with pydeseq2 (+ gene-set tests)",
+        description="Fit one pydeseq2 model and test contrasts; writes results.tsv (and genesets.tsv) per "
+        "contrast under OUTDIR, plus normalized_counts.tsv and vst.tsv.",
+    )
+    de.add_argument("--counts", required=True, help="genes × samples raw counts: gene_id, gene_name, <sample>...")
+    de.add_argument("--samples", required=True, help="samples.tsv with the design variables (and organism)")
+    de.add_argument("--design", required=True, help='formula over samples.tsv columns, e.g. "~ batch + treatment"')
+    de.add_argument("--contrast", required=True, action="append", help=CONTRAST_HELP)
+    de.add_argument(
+        "--subset",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE[,VALUE]",
+        help="keep samples whose COLUMN is one of the values (repeatable; default: all samples)",
+    )
+    de.add_argument(
+        "--level",
+        action="append",
+        default=[],
+        metavar="VARIABLE=BASE",
+        help="base level of a variable (default: BASE of a contrast on it, else first alphabetically)",
+    )
+    de.add_argument("--genesets", help="folder of gene-set TSVs; adds OUTDIR/<contrast>/genesets.tsv (CAMERA)")
+    de.add_argument("--control-genes", default="", help=CONTROL_HELP)
+    de.add_argument("--alpha", type=float, default=0.05, help="FDR for independent filtering and shares (default 0.05)")
+    de.add_argument("--threads", type=int, default=1, help="CPUs for pydeseq2 (default 1)")
+    de.add_argument("-o", "--outdir", required=True, help="output folder")
+    de.set_defaults(func=run_de)
+
+    score = subparsers.add_parser(
+        "score",
+        help="per-sample gene-set scores beside the XBP1 readout",
+        description="Mean z-score of the blind VST over each set's genes (down genes flipped), per organism.",
+    )
+    score.add_argument("--counts", required=True, help="genes × samples raw counts: gene_id, gene_name, <sample>...")
+    score.add_argument("--genesets", required=True, help="folder of gene-set TSVs (resources/genesets)")
+    score.add_argument("--xbp1", help="XBP1 splicing table from `ire1seq xbp1 quant` (bulk.tsv)")
+    score.add_argument(
+        "--samples", help="samples.tsv giving each sample's organism (default: inferred from the set genes)"
+    )
+    score.add_argument("--control-genes", default="", help=CONTROL_HELP)
+    score.add_argument("--threads", type=int, default=1, help="CPUs for pydeseq2 (default 1)")
+    score.add_argument("-o", "--output", required=True, help="scores table (TSV)")
+    score.set_defaults(func=run_score)
+
+
+def parse_contrast(text: str) -> tuple[str, dict]:
+    """Command-line contrast → (name, config-style spec)."""
+    if text.startswith("coef:"):
+        coef = text[len("coef:") :]
+        return re.sub(r"[^A-Za-z0-9]+", "_", coef).strip("_"), {"coef": coef}
+    parts = [p.strip() for p in text.split(",")]
+    if all("=" in p for p in parts) and len(parts) >= 2:
+        levels = dict(p.split("=", 1) for p in parts)
+        return "_x_".join(f"{v}_{lvl}" for v, lvl in levels.items()), {"interaction": levels}
+    if len(parts) == 3 and all(parts) and not any("=" in p for p in parts):
+        variable, test, base = parts
+        return f"{variable}_{test}_vs_{base}", {"variable": variable, "test": test, "base": base}
+    raise InputError(
+        f"--contrast '{text}' is not understood; write VARIABLE,TEST,BASE (e.g. treatment,paclitaxel,vehicle), "
+        "an interaction VAR=LEVEL,VAR=LEVEL (e.g. genotype=KO,treatment=paclitaxel) or coef:COLUMN."
+    )
+
+
+def _pairs(items: list[str], option: str) -> dict[str, str]:
+    pairs = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key or not value:
+            raise InputError(f"{option} '{item}' must look like NAME=VALUE.")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+def run_de(args) -> None:
+    contrasts = dict(parse_contrast(text) for text in args.contrast)
+    levels = {spec["variable"]: spec["base"] for spec in contrasts.values() if "variable" in spec}
+    levels |= _pairs(args.level, "--level")
+    subset = {k: v.split(",") for k, v in _pairs(args.subset, "--subset").items()}
+    design = Design("(command line)", args.design, subset, levels, contrasts, _names(args.control_genes))
+    dds = fit_design(
+        read_counts(args.counts), read_samples(args.samples), design, args.threads, args.counts, args.samples
+    )
+    genesets = load_genesets(args.genesets) if args.genesets else None
+    outdir = Path(args.outdir)
+    for name, spec in contrasts.items():
+        results = test_contrast(dds, design, name, spec, args.alpha, args.threads)
+        write_table(results, outdir / name / "results.tsv")
+        if genesets is not None:
+            write_table(gene_set_table(dds, results, genesets, args.alpha), outdir / name / "genesets.tsv")
+    normalized, vst = expression_tables(dds)
+    write_table(normalized, outdir / "normalized_counts.tsv")
+    write_table(vst, outdir / "vst.tsv")
+
+
+def run_score(args) -> None:
+    scores = sample_scores(
+        args.counts, args.genesets, args.samples, args.xbp1, args.threads, _names(args.control_genes)
+    )
+    write_table(scores, args.output)
+
+
+def _names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]

@@ -1,0 +1,127 @@
+"""Figures for a contrast (volcano) and a design (PCA, program heatmap, scores by group)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from sklearn.decomposition import PCA  # noqa: E402
+
+from ire1seq.de.design import Design  # noqa: E402
+from ire1seq.de.genesets import load_genesets  # noqa: E402
+from ire1seq.de.inputs import read_samples  # noqa: E402
+from ire1seq.io import read_tsv  # noqa: E402
+
+MAX_LABELS = 30
+MAX_LEGEND = 12
+
+
+def volcano(results: pd.DataFrame, program: pd.Series, alpha: float, title: str, path) -> None:
+    """log2FC against -log10 p; program genes (gene symbol → set) coloured, significant ones labelled."""
+    table = results.dropna(subset=["pvalue"])
+    y = -np.log10(table["pvalue"].clip(lower=1e-300))
+    in_program = table["gene_name"].isin(program.index)
+    fig, ax = plt.subplots(figsize=(6, 5))
+    ax.scatter(table["log2FoldChange"], y, s=4, c=np.where(table["padj"] < alpha, "0.4", "0.8"), linewidths=0)
+    for name, genes in table[in_program].groupby(table["gene_name"].map(program)):
+        ax.scatter(genes["log2FoldChange"], y[genes.index], s=14, label=name)
+    labelled = table[in_program & (table["padj"] < alpha)].nsmallest(MAX_LABELS, "pvalue")
+    for _, gene in labelled.iterrows():
+        ax.annotate(gene["gene_name"], (gene["log2FoldChange"], y[gene.name]), fontsize=6)
+    ax.set(xlabel="log2 fold change", ylabel="-log10 p-value", title=title)
+    if in_program.any():
+        ax.legend(fontsize=6, frameon=False)
+    _save(fig, path)
+
+
+def pca(vst: pd.DataFrame, meta: pd.DataFrame, title: str, path) -> None:
+    """PC1/PC2 of the 500 most variable VST genes, one panel per design variable."""
+    top = vst.loc[vst.var(axis=1).nlargest(500).index]
+    model = PCA(n_components=2).fit(top.T.to_numpy())
+    coords = model.transform(top.T.to_numpy())
+    fig, axes = plt.subplots(1, len(meta.columns), figsize=(4 * len(meta.columns), 3.6), squeeze=False)
+    for ax, variable in zip(axes[0], meta.columns):
+        for level, idx in meta.groupby(variable, observed=True).indices.items():
+            ax.scatter(coords[idx, 0], coords[idx, 1], s=18, label=level)
+        ax.set(
+            title=f"{title}: {variable}",
+            xlabel=f"PC1 ({model.explained_variance_ratio_[0]:.0%})",
+            ylabel=f"PC2 ({model.explained_variance_ratio_[1]:.0%})",
+        )
+        if meta[variable].nunique() <= MAX_LEGEND:
+            ax.legend(fontsize=6, frameon=False)
+    _save(fig, path)
+
+
+def heatmap(vst: pd.DataFrame, program: pd.Series, meta: pd.DataFrame, title: str, path) -> None:
+    """Row z-scores of the program genes present, samples ordered by the design variables."""
+    order = meta.sort_values(list(meta.columns)).index
+    vst = vst[~vst.index.duplicated()]
+    genes = [g for g in program.index if g in vst.index]
+    values = vst.loc[genes, order]
+    spread = values.std(axis=1).replace(0, np.nan)
+    z = values.sub(values.mean(axis=1), axis=0).div(spread, axis=0)
+    fig, ax = plt.subplots(figsize=(max(4, 0.25 * len(order) + 2), max(3, 0.18 * len(genes) + 1.5)))
+    image = ax.imshow(z.to_numpy(dtype=float), aspect="auto", cmap="RdBu_r", vmin=-2.5, vmax=2.5)
+    ax.set_yticks(range(len(genes)), [f"{g} ({program[g]})" for g in genes], fontsize=5)
+    ax.set_xticks(range(len(order)), ["/".join(map(str, meta.loc[s])) for s in order], rotation=90, fontsize=5)
+    ax.set_title(title)
+    fig.colorbar(image, ax=ax, label="z (VST)")
+    _save(fig, path)
+
+
+def scores_by_group(scores: pd.DataFrame, meta: pd.DataFrame, title: str, path) -> None:
+    """Each score_<set> by the combination of design variables (points over box)."""
+    columns = [c for c in scores.columns if c.startswith("score_")]
+    group = meta.astype(str).agg("/".join, axis=1)
+    data = scores.set_index("sample").loc[meta.index, columns]
+    ncols = min(4, len(columns))
+    nrows = -(-len(columns) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3 * ncols, 3.6 * nrows), squeeze=False)
+    for ax in axes.flat[len(columns) :]:
+        ax.set_visible(False)
+    levels = sorted(group.unique())
+    for ax, column in zip(axes.flat, columns):
+        per_group = [data.loc[group == level, column].dropna() for level in levels]
+        ax.boxplot(per_group, showfliers=False)
+        for i, values in enumerate(per_group, start=1):
+            ax.scatter(np.full(len(values), i), values, s=8, zorder=3)
+        ax.set_xticks(range(1, len(levels) + 1), levels, rotation=90, fontsize=6)
+        ax.set_title(column, fontsize=8)
+    fig.suptitle(title)
+    _save(fig, path)
+
+
+def _save(fig, path) -> None:
+    fig.tight_layout()
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+
+
+def program_genes(genesets_dir) -> pd.Series:
+    """gene symbol → first set naming it, over all sets (both organisms' symbols)."""
+    sets = load_genesets(genesets_dir).drop_duplicates("gene")
+    return pd.Series(sets["set"].to_numpy(), index=sets["gene"].to_numpy())
+
+
+def plot_contrast(results_path, genesets_dir, alpha: float, name: str, volcano_out) -> None:
+    """Workflow step: volcano of one contrast."""
+    results = read_tsv(results_path, "DE results")
+    volcano(results, program_genes(genesets_dir), alpha, name, volcano_out)
+
+
+def plot_design(
+    vst_path, samples_path, scores_path, genesets_dir, name: str, spec: dict, pca_out, heatmap_out, scores_out
+) -> None:
+    """Workflow step: PCA, program heatmap and scores by group for one design's samples."""
+    vst = read_tsv(vst_path, "VST table").set_index("gene_id")
+    names = vst.pop("gene_name")
+    design = Design.from_config(name, spec)
+    of_interest = list(design.levels) or design.variables  # variables given a base level, not subject/batch
+    columns = of_interest + [v for v in design.variables if v not in of_interest]
+    meta = read_samples(samples_path).loc[vst.columns, columns]
+    pca(vst, meta, name, pca_out)
+    heatmap(vst.set_axis(names), program_genes(genesets_dir), meta, name, heatmap_out)
+    scores = read_tsv(scores_path, "scores table", dtype={"sample": str})
+    scores_by_group(scores, meta[of_interest], name, scores_out)

@@ -1,0 +1,47 @@
+"""The DE figures are drawn from the workflow's own tables (no fit needed here)."""
+
+import numpy as np
+import pandas as pd
+
+from ire1seq.de.plots import plot_contrast, plot_design
+
+
+def test_contrast_and_design_figures_written(tmp_path):
+    rng = np.random.default_rng(0)
+    genes = ["Tnf", "Il6", "Ptgs2"] + [f"G{i}" for i in range(57)]
+    samples = [f"s{i}" for i in range(8)]
+    (tmp_path / "sets").mkdir()
+    pd.DataFrame({"set": "inflammatory", "gene": genes[:3], "organism": "mouse"}).to_csv(
+        tmp_path / "sets" / "s.tsv", sep="\t", index=False
+    )
+    results = pd.DataFrame(
+        {
+            "gene_id": genes,
+            "gene_name": genes,
+            "log2FoldChange": rng.normal(size=60),
+            "pvalue": rng.uniform(size=60),
+            "padj": rng.uniform(size=60),
+        }
+    )
+    results.loc[:2, ["log2FoldChange", "pvalue", "padj"]] = [2.0, 1e-8, 1e-6]
+    results.to_csv(tmp_path / "results.tsv", sep="\t", index=False)
+    vst = pd.DataFrame(rng.normal(8, 1, size=(60, 8)), columns=samples)
+    vst.insert(0, "gene_name", genes)
+    vst.insert(0, "gene_id", genes)
+    vst.to_csv(tmp_path / "vst.tsv", sep="\t", index=False)
+    sheet = pd.DataFrame(
+        {"sample": samples, "treatment": ["vehicle", "paclitaxel"] * 4, "batch": ["b1"] * 4 + ["b2"] * 4}
+    )
+    sheet.to_csv(tmp_path / "samples.tsv", sep="\t", index=False)
+    pd.DataFrame({"sample": samples, "score_inflammatory": rng.normal(size=8)}).to_csv(
+        tmp_path / "scores.tsv", sep="\t", index=False
+    )
+
+    plot_contrast(tmp_path / "results.tsv", tmp_path / "sets", 0.05, "c", tmp_path / "volcano.png")
+    spec = {"formula": "~ batch + treatment", "levels": {"treatment": "vehicle"}}
+    outputs = [tmp_path / f"{kind}.png" for kind in ("pca", "heatmap", "scores")]
+    plot_design(
+        tmp_path / "vst.tsv", tmp_path / "samples.tsv", tmp_path / "scores.tsv", tmp_path / "sets", "d", spec, *outputs
+    )
+    for path in [tmp_path / "volcano.png", *outputs]:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,0 +1,129 @@
+# Differential expression (pydeseq2), gene-set tests, per-sample scores and DE plots (ire1seq.de).
+# One fit per design (pickled), reused by each of its contrasts; SPEC §5.
+from ire1seq.de.design import contrast_designs, contrast_spec, fit_spec
+
+
+wildcard_constraints:
+    design="|".join(map(re.escape, config["de"]["designs"])),
+    contrast="|".join(map(re.escape, contrast_designs(config["de"]))),
+
+
+rule de_fit:
+    input:
+        counts="results/counts/bulk_counts.tsv",
+        samples=config["samples"],
+    output:
+        fit="results/de/{design}/fit.pkl",
+        normalized="results/de/{design}/normalized_counts.tsv",
+        vst="results/de/{design}/vst.tsv",
+    log:
+        "logs/de_fit/{design}.log",
+    benchmark:
+        "benchmarks/de_fit/{design}.tsv"
+    conda:
+        "../../envs/pydeseq2.yaml"
+    threads: 4
+    resources:
+        mem_mb=lambda wc, attempt: 4000 * attempt,
+        runtime=120,
+    params:
+        design=lambda wc: fit_spec(config["de"], wc.design),
+        control_genes=config["de"]["control_genes"],
+    script:
+        "../../scripts/de_fit.py"
+
+
+rule de_contrast:
+    input:
+        fit=lambda wc: f"results/de/{contrast_designs(config['de'])[wc.contrast]}/fit.pkl",
+        genesets=config["de"]["genesets"],
+    output:
+        results="results/de/{contrast}/results.tsv",
+        genesets="results/de/{contrast}/genesets.tsv",
+    log:
+        "logs/de_contrast/{contrast}.log",
+    benchmark:
+        "benchmarks/de_contrast/{contrast}.tsv"
+    conda:
+        "../../envs/pydeseq2.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 4000 * attempt,
+        runtime=60,
+    params:
+        contrast=lambda wc: contrast_spec(config["de"], wc.contrast),
+        alpha=config["de"]["alpha"],
+    script:
+        "../../scripts/de_contrast.py"
+
+
+rule scores:
+    input:
+        counts="results/counts/bulk_counts.tsv",
+        genesets=config["de"]["genesets"],
+        samples=config["samples"],
+        xbp1="results/xbp1/bulk.tsv",
+    output:
+        "results/scores/samples.tsv",
+    log:
+        "logs/scores/scores.log",
+    benchmark:
+        "benchmarks/scores/scores.tsv"
+    conda:
+        "../../envs/pydeseq2.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 4000 * attempt,
+        runtime=60,
+    params:
+        control_genes=config["de"]["control_genes"],
+    script:
+        "../../scripts/scores.py"
+
+
+rule de_plot_contrast:
+    input:
+        results="results/de/{contrast}/results.tsv",
+        genesets=config["de"]["genesets"],
+    output:
+        "results/plots/de/{contrast}.volcano.png",
+    log:
+        "logs/de_plot_contrast/{contrast}.log",
+    benchmark:
+        "benchmarks/de_plot_contrast/{contrast}.tsv"
+    conda:
+        "../../envs/pydeseq2.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 2000 * attempt,
+        runtime=20,
+    params:
+        alpha=config["de"]["alpha"],
+    script:
+        "../../scripts/de_plot_contrast.py"
+
+
+rule de_plot_design:
+    input:
+        vst="results/de/{design}/vst.tsv",
+        samples=config["samples"],
+        scores="results/scores/samples.tsv",
+        genesets=config["de"]["genesets"],
+    output:
+        pca="results/plots/de/{design}.pca.png",
+        heatmap="results/plots/de/{design}.heatmap.png",
+        scores="results/plots/de/{design}.scores.png",
+    log:
+        "logs/de_plot_design/{design}.log",
+    benchmark:
+        "benchmarks/de_plot_design/{design}.tsv"
+    conda:
+        "../../envs/pydeseq2.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 2000 * attempt,
+        runtime=20,
+    params:
+        design=lambda wc: fit_spec(config["de"], wc.design),
+    script:
+        "../../scripts/de_plot_design.py"
