@@ -13,11 +13,14 @@ include: "workflow/rules/common.smk"
 
 
 rule all:
+    default_target: True
     input:
         all_outputs(),
-    default_target: True
 
 
 include: "workflow/rules/ref.smk"
 include: "workflow/rules/align.smk"
 include: "workflow/rules/counts.smk"
+include: "workflow/rules/xbp1.smk"
+include: "workflow/rules/de.smk"
+include: "workflow/rules/clinical.smk"

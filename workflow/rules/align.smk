@@ -15,18 +15,18 @@ rule star_align:
         "logs/star_align/{sample}.log",
     benchmark:
         "benchmarks/star_align/{sample}.tsv"
-    params:
-        reads=star_reads_in,
-        read_groups=star_read_groups,
-        extra=config["align"]["star_extra"],
     wildcard_constraints:
         sample="|".join(s for s in bulk_samples() if not is_prealigned(s)),
+    conda:
+        "../../envs/star.yaml"
     threads: 2
     resources:
         mem_mb=lambda wc, attempt: 32000 * attempt,
         runtime=240,
-    conda:
-        "../../envs/star.yaml"
+    params:
+        reads=star_reads_in,
+        read_groups=star_read_groups,
+        extra=config["align"]["star_extra"],
     shell:
         "STAR --runThreadN {threads} --genomeDir {input.index}"
         " --readFilesIn {params.reads} --readFilesCommand gzip -cdf"
@@ -52,19 +52,19 @@ rule starsolo:
         "logs/starsolo/{sample}.log",
     benchmark:
         "benchmarks/starsolo/{sample}.tsv"
+    wildcard_constraints:
+        sample="|".join(s for s in sc_samples() if not is_prealigned(s)),
+    conda:
+        "../../envs/star.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 32000 * attempt,
+        runtime=480,
     params:
         reads=star_reads_in,
         geometry=solo_barcodes,
         cell_filter=config["align"]["solo"]["cell_filter"],
         extra=config["align"]["star_extra"],
-    wildcard_constraints:
-        sample="|".join(s for s in sc_samples() if not is_prealigned(s)),
-    threads: 2
-    resources:
-        mem_mb=lambda wc, attempt: 32000 * attempt,
-        runtime=480,
-    conda:
-        "../../envs/star.yaml"
     shell:
         "STAR --runThreadN {threads} --genomeDir {input.index}"
         " --readFilesIn {params.reads} --readFilesCommand gzip -cdf"
@@ -88,16 +88,16 @@ rule index_alignment:
         "logs/index_alignment/{sample}.{ext}.log",
     benchmark:
         "benchmarks/index_alignment/{sample}.{ext}.tsv"
-    params:
-        extra="",
     wildcard_constraints:
         ext="bai|crai",
+    conda:
+        "../../envs/samtools.yaml"
     threads: 1
     resources:
         mem_mb=lambda wc, attempt: 1000 * attempt,
         runtime=60,
-    conda:
-        "../../envs/samtools.yaml"
+    params:
+        extra="",
     shell:
         "samtools index {input} {output} > {log} 2>&1"
 
@@ -113,16 +113,16 @@ rule featurecounts:
         "logs/featurecounts/{sample}.s{strand}.log",
     benchmark:
         "benchmarks/featurecounts/{sample}.s{strand}.tsv"
-    params:
-        paired=lambda wc: "-p --countReadPairs" if bam_is_paired(wc.sample) else "",
     wildcard_constraints:
         strand="0|1|2",
+    conda:
+        "../../envs/subread.yaml"
     threads: 2
     resources:
         mem_mb=lambda wc, attempt: 2000 * attempt,
         runtime=120,
-    conda:
-        "../../envs/subread.yaml"
+    params:
+        paired=lambda wc: "-p --countReadPairs" if bam_is_paired(wc.sample) else "",
     shell:
         "featureCounts -T {threads} -s {wildcards.strand} {params.paired}"
         " -a {input.gtf} -o {output} {input.bam} > {log} 2>&1"

@@ -10,7 +10,11 @@ rule clinical_tables:
         visits="results/clinical/visits.tsv",
         patients="results/clinical/patients.tsv",
         tte="results/clinical/tte.tsv",
-        association="results/clinical/association.tsv",
+        association=report(
+            "results/clinical/association.tsv",
+            caption="../report/table_association.rst",
+            category="Clinical association",
+        ),
         unmatched="results/clinical/unmatched.tsv",
         parquet=expand(
             "results/clinical/{table}.parquet",
@@ -45,10 +49,26 @@ rule clinical_plots:
         tte="results/clinical/tte.tsv",
         association="results/clinical/association.tsv",
     output:
-        "results/plots/clinical/readout_by_outcome.png",
-        "results/plots/clinical/roc.png",
-        "results/plots/clinical/km_baseline_tertile.png",
-        "results/plots/clinical/trajectories.png",
+        report(
+            "results/plots/clinical/readout_by_outcome.png",
+            caption="../report/clinical_readout.rst",
+            category="Clinical association",
+        ),
+        report(
+            "results/plots/clinical/roc.png",
+            caption="../report/clinical_roc.rst",
+            category="Clinical association",
+        ),
+        report(
+            "results/plots/clinical/km_baseline_tertile.png",
+            caption="../report/clinical_km.rst",
+            category="Clinical association",
+        ),
+        report(
+            "results/plots/clinical/trajectories.png",
+            caption="../report/clinical_trajectories.rst",
+            category="Clinical association",
+        ),
     log:
         "logs/clinical_plots/clinical_plots.log",
     benchmark:

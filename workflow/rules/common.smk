@@ -5,7 +5,9 @@ import pandas as pd
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from ire1seq.de.design import targets as de_targets
 from ire1seq.errors import InputError
+from ire1seq.salmon import library_type
 from ire1seq.sheets import load_samples, load_units
 
 validate(config, workflow.source_path("../schemas/config.schema.yaml"))
@@ -138,7 +140,9 @@ def get_user_alignment(wildcards):
 
 
 def gene_counts_of(sample):
-    """STAR's per-gene table, or featureCounts' three strand settings for pre-aligned BAMs."""
+    """STAR's or salmon's per-gene table, or featureCounts' three strand settings for BAMs."""
+    if uses_salmon(sample):
+        return [f"results/salmon/{sample}/ReadsPerGene.tsv"]
     if is_prealigned(sample):
         return expand(
             "results/featurecounts/{sample}/s{strand}.tsv",
@@ -172,9 +176,12 @@ def all_outputs():
         "results/xbp1/xbp1_mqc.tsv",
         "results/plots/xbp1/fraction_spliced.png",
     ]
-    targets += expand(
-        "results/plots/xbp1/reads/{sample}.png", sample=config["xbp1"]["plot_reads"]
-    )
+    if not laptop_mode():  # read-structure plots need alignments
+        targets += expand(
+            "results/plots/xbp1/reads/{sample}.png",
+            sample=config["plots"]["xbp1_reads"],
+        )
+    targets += de_targets(config["de"])
     if sc_samples():
         targets.append("results/xbp1/pseudobulk.tsv")
     if config.get("clinical_table"):
@@ -198,3 +205,62 @@ def bam_is_paired(sample):
             if read.is_paired:
                 return True
     return False
+
+
+# --- laptop mode (config mode: laptop) and quantifier: salmon; rules in laptop.smk ---
+
+
+def laptop_mode():
+    return config["mode"] == "laptop"
+
+
+def uses_salmon(sample):
+    """FASTQ bulk samples are counted by salmon in laptop mode or with quantifier: salmon."""
+    salmon = laptop_mode() or config["quantifier"] == "salmon"
+    return salmon and not is_prealigned(sample)
+
+
+def fastq_readout_pattern(assay):
+    """Regex of the samples whose XBP1 readout comes straight from FASTQ (laptop mode,
+    FASTQ units), else one matching nothing (an empty constraint would match all)."""
+    of_assay = samples.index[samples["assay"] == assay]
+    chosen = [s for s in of_assay if not is_prealigned(s)]
+    return "|".join(map(re.escape, chosen)) if laptop_mode() and chosen else "(?!)"
+
+
+def get_fq1s(wildcards):
+    return list(sample_units(wildcards.sample)["fq1"])
+
+
+def get_fq2s(wildcards):
+    return list(sample_units(wildcards.sample)["fq2"].dropna())
+
+
+def get_transcripts(wildcards):
+    genome = config["genomes"][wildcards.genome]
+    if "transcripts" not in genome:
+        raise WorkflowError(
+            f"genomes.{wildcards.genome}.transcripts is not set: salmon (mode laptop or "
+            "quantifier salmon) needs the transcript FASTA of the genome's GTF."
+        )
+    return genome["transcripts"]
+
+
+def get_salmon_index(wildcards):
+    return f"resources/salmon/{genome_of(wildcards.sample)}"
+
+
+def salmon_reads_in(wildcards, input):
+    """salmon quant's reads: -1 R1s -2 R2s, or -r for single-end (units space-separated)."""
+    if is_paired_end(wildcards.sample):
+        return f"-1 {' '.join(input.fq1)} -2 {' '.join(input.fq2)}"
+    return f"-r {' '.join(input.fq1)}"
+
+
+def salmon_libtype(wildcards):
+    sample = wildcards.sample
+    return library_type(declared_strandedness(sample), is_paired_end(sample))
+
+
+def chemistry_of(wildcards):
+    return sample_units(wildcards.sample)["chemistry"].iloc[0]

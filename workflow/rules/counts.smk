@@ -9,14 +9,14 @@ rule count_matrix:
         "logs/count_matrix/count_matrix.log",
     benchmark:
         "benchmarks/count_matrix/count_matrix.tsv"
-    params:
-        tables={sample: gene_counts_of(sample) for sample in bulk_samples()},
-        declared={sample: declared_strandedness(sample) for sample in bulk_samples()},
+    conda:
+        "../../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=lambda wc, attempt: 2000 * attempt,
         runtime=30,
-    conda:
-        "../../envs/python.yaml"
+    params:
+        tables={sample: gene_counts_of(sample) for sample in bulk_samples()},
+        declared={sample: declared_strandedness(sample) for sample in bulk_samples()},
     script:
         "../../scripts/count_matrix.py"

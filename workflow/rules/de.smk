@@ -86,7 +86,12 @@ rule de_plot_contrast:
         results="results/de/{contrast}/results.tsv",
         genesets=config["de"]["genesets"],
     output:
-        "results/plots/de/{contrast}.volcano.png",
+        report(
+            "results/plots/de/{contrast}.volcano.png",
+            caption="../report/de_volcano.rst",
+            category="Differential expression",
+            subcategory="{contrast}",
+        ),
     log:
         "logs/de_plot_contrast/{contrast}.log",
     benchmark:
@@ -110,9 +115,24 @@ rule de_plot_design:
         scores="results/scores/samples.tsv",
         genesets=config["de"]["genesets"],
     output:
-        pca="results/plots/de/{design}.pca.png",
-        heatmap="results/plots/de/{design}.heatmap.png",
-        scores="results/plots/de/{design}.scores.png",
+        pca=report(
+            "results/plots/de/{design}.pca.png",
+            caption="../report/de_pca.rst",
+            category="Differential expression",
+            subcategory="{design}",
+        ),
+        heatmap=report(
+            "results/plots/de/{design}.heatmap.png",
+            caption="../report/de_heatmap.rst",
+            category="Differential expression",
+            subcategory="{design}",
+        ),
+        scores=report(
+            "results/plots/de/{design}.scores.png",
+            caption="../report/de_scores.rst",
+            category="Differential expression",
+            subcategory="{design}",
+        ),
     log:
         "logs/de_plot_design/{design}.log",
     benchmark:

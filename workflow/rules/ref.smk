@@ -7,14 +7,14 @@ rule gene_table:
         "logs/gene_table/gene_table.log",
     benchmark:
         "benchmarks/gene_table/gene_table.tsv"
-    params:
-        genomes=list(config["genomes"]),
+    conda:
+        "../../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=lambda wc, attempt: 1000 * attempt,
         runtime=10,
-    conda:
-        "../../envs/python.yaml"
+    params:
+        genomes=list(config["genomes"]),
     script:
         "../../scripts/gene_table.py"
 
@@ -32,15 +32,15 @@ rule star_index:
         "logs/star_index/{genome}.log",
     benchmark:
         "benchmarks/star_index/{genome}.tsv"
-    params:
-        sa_bases=genome_sa_bases,
-        overhang=config["align"]["sjdb_overhang"],
+    conda:
+        "../../envs/star.yaml"
     threads: 2
     resources:
         mem_mb=lambda wc, attempt: 32000 * attempt,
         runtime=120,
-    conda:
-        "../../envs/star.yaml"
+    params:
+        sa_bases=genome_sa_bases,
+        overhang=config["align"]["sjdb_overhang"],
     shell:
         "mkdir -p {output} && STAR --runMode genomeGenerate --runThreadN {threads}"
         " --genomeDir {output} --genomeFastaFiles {input.fasta}"

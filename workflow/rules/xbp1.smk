@@ -54,7 +54,11 @@ rule xbp1_bulk:
     input:
         expand("results/xbp1/bulk/{sample}.tsv", sample=bulk_samples()),
     output:
-        table="results/xbp1/bulk.tsv",
+        table=report(
+            "results/xbp1/bulk.tsv",
+            caption="../report/table_xbp1.rst",
+            category="XBP1 splicing",
+        ),
         multiqc="results/xbp1/xbp1_mqc.tsv",
     log:
         "logs/xbp1_bulk/xbp1_bulk.log",
@@ -127,7 +131,11 @@ rule xbp1_plot_fraction:
         bulk="results/xbp1/bulk.tsv",
         samples=config["samples"],
     output:
-        "results/plots/xbp1/fraction_spliced.png",
+        report(
+            "results/plots/xbp1/fraction_spliced.png",
+            caption="../report/xbp1_fraction.rst",
+            category="XBP1 splicing",
+        ),
     log:
         "logs/xbp1_plot_fraction/xbp1_plot_fraction.log",
     benchmark:
@@ -150,7 +158,12 @@ rule xbp1_plot_reads:
         site=get_site,
         fasta=get_fasta,
     output:
-        "results/plots/xbp1/reads/{sample}.png",
+        report(
+            "results/plots/xbp1/reads/{sample}.png",
+            caption="../report/xbp1_reads.rst",
+            category="XBP1 splicing",
+            subcategory="Reads at the site",
+        ),
     log:
         "logs/xbp1_plot_reads/{sample}.log",
     benchmark:

@@ -1,0 +1,135 @@
+# Laptop mode (config mode: laptop) and quantifier: salmon. No genome index: gene counts come
+# from salmon on the transcriptome (the per-sample table has STAR's ReadsPerGene layout, so
+# count_matrix merges it as it does STAR's), and the XBP1 readout is read straight from FASTQ
+# (ire1seq xbp1 fastq), with the site located in the genome FASTA as in standard mode.
+
+
+# The FASTQ readout replaces the BAM one for the samples fastq_readout_pattern() matches.
+ruleorder: xbp1_fastq > xbp1_quant
+ruleorder: xbp1_fastq_cells > xbp1_cells
+
+
+rule salmon_index:
+    input:
+        transcripts=get_transcripts,
+    output:
+        directory("resources/salmon/{genome}"),
+    log:
+        "logs/salmon_index/{genome}.log",
+    benchmark:
+        "benchmarks/salmon_index/{genome}.tsv"
+    conda:
+        "../../envs/salmon.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 16000 * attempt,
+        runtime=120,
+    params:
+        kmer=config["salmon"]["kmer"],
+    shell:
+        "salmon index -t {input.transcripts} -i {output} -k {params.kmer}"
+        " -p {threads} > {log} 2>&1"
+
+
+rule salmon_quant:
+    input:
+        fq1=get_fq1s,
+        fq2=get_fq2s,
+        index=get_salmon_index,
+    output:
+        quant="results/salmon/{sample}/quant.sf",
+        library="results/salmon/{sample}/lib_format_counts.json",
+    log:
+        "logs/salmon_quant/{sample}.log",
+    benchmark:
+        "benchmarks/salmon_quant/{sample}.tsv"
+    conda:
+        "../../envs/salmon.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 4000 * attempt,
+        runtime=120,
+    params:
+        reads=salmon_reads_in,
+        libtype=salmon_libtype,
+        extra=config["salmon"]["extra"],
+    shell:
+        "salmon quant -i {input.index} -l {params.libtype} {params.reads}"
+        " -p {threads} --validateMappings {params.extra}"
+        " -o results/salmon/{wildcards.sample} > {log} 2>&1"
+
+
+rule salmon_genes:
+    input:
+        quant="results/salmon/{sample}/quant.sf",
+        library="results/salmon/{sample}/lib_format_counts.json",
+        gtf=get_gtf,
+    output:
+        "results/salmon/{sample}/ReadsPerGene.tsv",
+    log:
+        "logs/salmon_genes/{sample}.log",
+    benchmark:
+        "benchmarks/salmon_genes/{sample}.tsv"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 2000 * attempt,
+        runtime=10,
+    params:
+        extra="",
+    script:
+        "../../scripts/salmon_genes.py"
+
+
+rule xbp1_fastq:
+    input:
+        fq1=get_fq1s,
+        fq2=get_fq2s,
+        site=get_site,
+    output:
+        "results/xbp1/bulk/{sample}.tsv",
+    log:
+        "logs/xbp1_fastq/{sample}.log",
+    benchmark:
+        "benchmarks/xbp1_fastq/{sample}.tsv"
+    wildcard_constraints:
+        sample=fastq_readout_pattern("bulk"),
+    conda:
+        "../../envs/python.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 1000 * attempt,
+        runtime=60,
+    params:
+        settings=config["xbp1"],
+    script:
+        "../../scripts/xbp1_fastq.py"
+
+
+# Per cell from the 10x FASTQ pair, restricted to the cells of the filtered matrix.
+rule xbp1_fastq_cells:
+    input:
+        fq1=get_fq1s,
+        fq2=get_fq2s,
+        site=get_site,
+        barcodes=get_matrix,
+    output:
+        "results/xbp1/cells/{sample}.tsv",
+    log:
+        "logs/xbp1_fastq_cells/{sample}.log",
+    benchmark:
+        "benchmarks/xbp1_fastq_cells/{sample}.tsv"
+    wildcard_constraints:
+        sample=fastq_readout_pattern("sc"),
+    conda:
+        "../../envs/python.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 2000 * attempt,
+        runtime=60,
+    params:
+        settings=config["xbp1"],
+        chemistry=chemistry_of,
+    script:
+        "../../scripts/xbp1_fastq_cells.py"

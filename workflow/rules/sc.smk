@@ -1,0 +1,124 @@
+# Single-cell analysis with scanpy (ire1seq.sc): per dataset of sc samples, QC, clusters, cell
+# types, per-cell XBP1 and program scores, pseudobulk counts and DE for one cell type; SPEC §5.
+from types import SimpleNamespace
+
+
+wildcard_constraints:
+    dataset="|".join(map(re.escape, config["sc"]["datasets"])) or "no_sc_dataset",
+    sc_contrast="[^/]+",
+
+
+# Input functions of the sc rules (candidates for common.smk).
+def sc_dataset_samples(wildcards):
+    return samples_of(config["sc"]["datasets"][wildcards.dataset]["subset"])
+
+
+def sc_matrices(wildcards):
+    return [
+        get_matrix(SimpleNamespace(sample=s)) for s in sc_dataset_samples(wildcards)
+    ]
+
+
+def sc_xbp1_cells(wildcards):
+    return expand(
+        "results/xbp1/cells/{sample}.tsv", sample=sc_dataset_samples(wildcards)
+    )
+
+
+rule sc_analyse:
+    input:
+        matrices=sc_matrices,
+        xbp1=sc_xbp1_cells,
+        sheet=config["samples"],
+        genesets=config["de"]["genesets"],
+        markers=lambda wc: config["sc"]["datasets"][wc.dataset].get("markers", []),
+    output:
+        h5ad="results/sc/{dataset}.h5ad",
+        qc="results/sc/{dataset}_qc.tsv",
+        celltypes="results/sc/{dataset}_celltypes.tsv",
+    log:
+        "logs/sc_analyse/{dataset}.log",
+    benchmark:
+        "benchmarks/sc_analyse/{dataset}.tsv"
+    conda:
+        "../../envs/scanpy.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 8000 * attempt,
+        runtime=60,
+    params:
+        samples=sc_dataset_samples,
+        markers=lambda wc: config["sc"]["datasets"][wc.dataset].get("markers"),
+        settings=config["sc"],
+    script:
+        "../../scripts/sc_analyse.py"
+
+
+rule sc_pseudobulk:
+    input:
+        h5ad="results/sc/{dataset}.h5ad",
+    output:
+        counts="results/sc/{dataset}/pseudobulk_counts.tsv",
+        sheet="results/sc/{dataset}/pseudobulk_samples.tsv",
+    log:
+        "logs/sc_pseudobulk/{dataset}.log",
+    benchmark:
+        "benchmarks/sc_pseudobulk/{dataset}.tsv"
+    conda:
+        "../../envs/scanpy.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 4000 * attempt,
+        runtime=20,
+    params:
+        min_cells=config["sc"]["pseudobulk_min_cells"],
+    script:
+        "../../scripts/sc_pseudobulk.py"
+
+
+rule sc_pseudobulk_de:
+    input:
+        counts="results/sc/{dataset}/pseudobulk_counts.tsv",
+        sheet="results/sc/{dataset}/pseudobulk_samples.tsv",
+        genesets=config["de"]["genesets"],
+    output:
+        results="results/sc/{dataset}/de/{sc_contrast}/results.tsv",
+        genesets="results/sc/{dataset}/de/{sc_contrast}/genesets.tsv",
+    log:
+        "logs/sc_pseudobulk_de/{dataset}.{sc_contrast}.log",
+    benchmark:
+        "benchmarks/sc_pseudobulk_de/{dataset}.{sc_contrast}.tsv"
+    conda:
+        "../../envs/scanpy.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 4000 * attempt,
+        runtime=30,
+    params:
+        spec=lambda wc: config["sc"]["datasets"][wc.dataset]["pseudobulk_de"],
+    script:
+        "../../scripts/sc_pseudobulk_de.py"
+
+
+rule sc_plots:
+    input:
+        h5ad="results/sc/{dataset}.h5ad",
+    output:
+        umap="results/plots/sc/{dataset}_umap.png",
+        xbp1="results/plots/sc/{dataset}_xbp1.png",
+        programs="results/plots/sc/{dataset}_programs.png",
+        table="results/sc/{dataset}/xbp1_by_celltype.tsv",
+    log:
+        "logs/sc_plots/{dataset}.log",
+    benchmark:
+        "benchmarks/sc_plots/{dataset}.tsv"
+    conda:
+        "../../envs/scanpy.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 4000 * attempt,
+        runtime=20,
+    params:
+        condition=config["sc"]["condition"],
+    script:
+        "../../scripts/sc_plots.py"
