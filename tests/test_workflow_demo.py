@@ -4,8 +4,7 @@ import numpy as np
 import pandas as pd
 import pysam
 import pytest
-
-from tests.conftest import REPO
+from conftest import REPO
 
 TRUTH = REPO / "resources" / "demo" / "truth"
 pytestmark = pytest.mark.slow
