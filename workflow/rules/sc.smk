@@ -1,28 +1,10 @@
 # Single-cell analysis with scanpy (ire1seq.sc): per dataset of sc samples, QC, clusters, cell
 # types, per-cell XBP1 and program scores, pseudobulk counts and DE for one cell type; SPEC §5.
-from types import SimpleNamespace
 
 
 wildcard_constraints:
     dataset="|".join(map(re.escape, config["sc"]["datasets"])) or "no_sc_dataset",
     sc_contrast="[^/]+",
-
-
-# Input functions of the sc rules (candidates for common.smk).
-def sc_dataset_samples(wildcards):
-    return samples_of(config["sc"]["datasets"][wildcards.dataset]["subset"])
-
-
-def sc_matrices(wildcards):
-    return [
-        get_matrix(SimpleNamespace(sample=s)) for s in sc_dataset_samples(wildcards)
-    ]
-
-
-def sc_xbp1_cells(wildcards):
-    return expand(
-        "results/xbp1/cells/{sample}.tsv", sample=sc_dataset_samples(wildcards)
-    )
 
 
 rule sc_analyse:
@@ -104,9 +86,21 @@ rule sc_plots:
     input:
         h5ad="results/sc/{dataset}.h5ad",
     output:
-        umap="results/plots/sc/{dataset}_umap.png",
-        xbp1="results/plots/sc/{dataset}_xbp1.png",
-        programs="results/plots/sc/{dataset}_programs.png",
+        umap=report(
+            "results/plots/sc/{dataset}_umap.png",
+            caption="../report/sc_umap.rst",
+            category="Single cell",
+        ),
+        xbp1=report(
+            "results/plots/sc/{dataset}_xbp1.png",
+            caption="../report/sc_xbp1.rst",
+            category="Single cell",
+        ),
+        programs=report(
+            "results/plots/sc/{dataset}_programs.png",
+            caption="../report/sc_programs.rst",
+            category="Single cell",
+        ),
         table="results/sc/{dataset}/xbp1_by_celltype.tsv",
     log:
         "logs/sc_plots/{dataset}.log",

@@ -1,0 +1,52 @@
+"""The `sc:` config section as settings for one run, and the files the workflow makes from it."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ire1seq.errors import InputError
+from ire1seq.sc.qc import QcThresholds
+
+MARKERS_DIR = Path(__file__).resolve().parents[2] / "resources" / "markers"
+DEFAULT_MARKERS = {"mouse": MARKERS_DIR / "mouse_drg.tsv", "human": MARKERS_DIR / "human_blood.tsv"}
+
+
+def default_markers(organism: str) -> Path:
+    """The bundled marker list of an organism (mouse DRG, human blood)."""
+    if organism not in DEFAULT_MARKERS:
+        raise InputError(
+            f"no bundled marker list for organism '{organism}' (bundled: {', '.join(DEFAULT_MARKERS)}); "
+            "give one with --markers (columns cell_type, gene, organism, source, confidence)."
+        )
+    return DEFAULT_MARKERS[organism]
+
+
+@dataclass(frozen=True)
+class ScSettings:
+    qc: QcThresholds = field(default_factory=QcThresholds)
+    resolution: float = 1.0
+    integration: str = "none"
+    batch_key: str = "sample"
+    min_confidence: float = 0.7
+    condition: str = "treatment"
+    pseudobulk_min_cells: int = 10
+
+    @classmethod
+    def from_config(cls, sc_config: dict) -> "ScSettings":
+        """Settings from `config["sc"]` (defaults already filled in by the schema)."""
+        keys = ("resolution", "integration", "batch_key", "min_confidence", "condition", "pseudobulk_min_cells")
+        return cls(
+            qc=QcThresholds(**sc_config.get("qc", {})),
+            **{key: sc_config[key] for key in keys if key in sc_config},
+        )
+
+
+def targets(sc_config: dict) -> list[str]:
+    """Every sc output of the workflow for this config (for rule all)."""
+    paths = []
+    for dataset, spec in sc_config.get("datasets", {}).items():
+        paths += [f"results/sc/{dataset}{suffix}" for suffix in (".h5ad", "_qc.tsv", "_celltypes.tsv")]
+        paths += [f"results/sc/{dataset}/{name}" for name in ("pseudobulk_counts.tsv", "xbp1_by_celltype.tsv")]
+        paths += [f"results/plots/sc/{dataset}_{plot}.png" for plot in ("umap", "xbp1", "programs")]
+        for contrast in (spec.get("pseudobulk_de") or {}).get("contrasts", {}):
+            paths.append(f"results/sc/{dataset}/de/{contrast}/results.tsv")
+    return paths
