@@ -7,6 +7,7 @@ from snakemake.utils import validate
 
 from ire1seq.de.design import targets as de_targets
 from ire1seq.errors import InputError
+from ire1seq.sc.settings import targets as sc_targets
 from ire1seq.salmon import library_type
 from ire1seq.sheets import load_samples, load_units
 
@@ -162,11 +163,29 @@ def genome_sa_bases(wildcards, input):
     return min(14, max(4, int(math.log2(size) / 2 - 1)))
 
 
-def get_matrix(wildcards):
+def matrix_of(sample):
     """Filtered feature-barcode matrix (10x h5, mtx dir, or STARsolo's matrix.mtx in its dir)."""
-    if is_prealigned(wildcards.sample):
-        return sample_units(wildcards.sample)["matrix"].iloc[0]
-    return f"results/star/{wildcards.sample}/Solo.out/Gene/filtered/matrix.mtx"
+    if is_prealigned(sample):
+        return sample_units(sample)["matrix"].iloc[0]
+    return f"results/star/{sample}/Solo.out/Gene/filtered/matrix.mtx"
+
+
+def get_matrix(wildcards):
+    return matrix_of(wildcards.sample)
+
+
+def sc_dataset_samples(wildcards):
+    return samples_of(config["sc"]["datasets"][wildcards.dataset]["subset"])
+
+
+def sc_matrices(wildcards):
+    return [matrix_of(sample) for sample in sc_dataset_samples(wildcards)]
+
+
+def sc_xbp1_cells(wildcards):
+    return expand(
+        "results/xbp1/cells/{sample}.tsv", sample=sc_dataset_samples(wildcards)
+    )
 
 
 def all_outputs():
@@ -184,6 +203,7 @@ def all_outputs():
     targets += de_targets(config["de"])
     if sc_samples():
         targets.append("results/xbp1/pseudobulk.tsv")
+    targets += sc_targets(config["sc"])
     if config.get("clinical_table"):
         targets += [
             "results/clinical/association.tsv",
