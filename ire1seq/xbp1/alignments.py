@@ -13,7 +13,8 @@ import pysam
 from ire1seq.errors import InputError
 from ire1seq.xbp1.classify import Geometry, classify_read, classify_sequence
 
-PAIRED, UNMAPPED, SECONDARY, QCFAIL, DUPLICATE, SUPPLEMENTARY = 0x1, 0x4, 0x100, 0x200, 0x400, 0x800
+PAIRED, UNMAPPED, MATE_UNMAPPED = 0x1, 0x4, 0x8
+SECONDARY, QCFAIL, DUPLICATE, SUPPLEMENTARY = 0x100, 0x200, 0x400, 0x800
 MATE_DISTANCE = 1000  # when scanning, unmapped mates placed this far from the site are read too
 
 
@@ -122,26 +123,62 @@ def _listing(names) -> str:
     return f"{shown}, … ({len(names)} in all)" if len(names) > 12 else shown or "(none)"
 
 
-def classified_reads(bam, contig: str, g: Geometry, options: Options):
-    """(read, class) for every read that passes the filters at the site; unmapped ones if scanning.
+def site_region(g: Geometry, options: Options) -> tuple:
+    """The reference interval fetched: the union ± min_overhang (± MATE_DISTANCE when scanning)."""
+    pad = MATE_DISTANCE if options.scan_unmapped else g.overhang
+    return max(0, g.union[0] - pad), g.union[1] + pad
 
-    Only the site's region is fetched from the index, so the cost does not grow with the BAM.
+
+def classified_reads(bam, contig: str, g: Geometry, options: Options):
+    """(read, class) for every read at the site that passes the filters and is informative.
+
+    Only the site's region is fetched from the index, so the cost does not grow with the BAM;
+    reads are skipped by flag and MAPQ before anything else is looked at. Unmapped reads are
+    searched for the junction sequences only when scanning.
     """
     exclude = options.excluded_flags()
     min_mapq, rescue = options.min_mapq, options.rescue_softclip
-    pad = MATE_DISTANCE if options.scan_unmapped else g.overhang
-    for read in bam.fetch(contig, max(0, g.union[0] - pad), g.union[1] + pad):
+    for read in bam.fetch(contig, *site_region(g, options)):
         flag = read.flag
         if flag & exclude:
             continue
         if flag & UNMAPPED:  # placed at its mate's position; only reached when scanning
-            yield read, classify_sequence(read.query_sequence, g)
-        elif read.mapping_quality >= min_mapq:
-            yield read, classify_read(read, g, rescue)
+            cls = classify_sequence(read.query_sequence, g)
+        elif read.mapping_quality < min_mapq:
+            continue
+        else:
+            cls = classify_read(read, g, rescue)
+        if cls:
+            yield read, cls
     if options.scan_unmapped:
         for read in bam.fetch("*"):
             if not read.flag & exclude:
-                yield read, classify_sequence(read.query_sequence, g)
+                cls = classify_sequence(read.query_sequence, g)
+                if cls:
+                    yield read, cls
+
+
+def mate_key(g: Geometry, options: Options):
+    """key(read) -> the name to combine a read with its mate under, or None if it is a whole fragment.
+
+    A read is a whole fragment when unpaired or when its mate is mapped where the fetch cannot
+    reach (another contig, or starting past the region's end): most reads at the site, which are
+    then counted without building a table of names. With secondary or supplementary records kept,
+    one read can appear twice, so every paired read is combined by name.
+    """
+    end = site_region(g, options)[1]
+    if options.keep_secondary or options.keep_supplementary:
+        return lambda read: read.query_name if read.flag & PAIRED else None
+
+    def key(read):
+        flag = read.flag
+        if not flag & PAIRED:
+            return None
+        if not flag & MATE_UNMAPPED and (read.next_reference_start >= end or read.next_reference_id != read.reference_id):
+            return None
+        return read.query_name
+
+    return key
 
 
 def first_reads(bam, count: int = 1000) -> list:

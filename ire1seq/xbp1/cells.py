@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ire1seq.errors import InputError
-from ire1seq.xbp1.alignments import Options, as_list, classified_reads, first_reads, open_alignment, reading, resolve_contig
+from ire1seq.xbp1.alignments import Options, as_list, classified_reads, first_reads, mate_key, open_alignment, reading, resolve_contig
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
 
 CELL_COLUMNS = ["sample", "barcode", "spliced", "unspliced", "ambiguous"]
@@ -61,25 +61,42 @@ def _require_tags(bam, path, tags):
             )
 
 
-def umi_class_counts(bam_path, site, options: Options, cell_tag="CB", umi_tag="UB", barcodes=None, index=None, reference=None, g=None) -> dict:
-    """(cell, umi) -> fragments per class [_, spliced, unspliced, ambiguous] in one file."""
+def umi_class_counts(bam_path, site, options: Options, cell_tag="CB", umi_tag="UB", barcodes=None, index=None, reference=None, g=None, umis=None) -> dict:
+    """(cell, umi) -> fragments per class [_, spliced, unspliced, ambiguous] in one file, added to
+    `umis` when given (so the units of a sample accumulate without merging tables).
+
+    Single reads (10x cDNA) count directly; mates are combined by name first, as in bulk.
+    """
     g = g or Geometry.of(site, options.min_overhang)
-    fragments = {}
+    umis = {} if umis is None else umis
+    mates, key = {}, mate_key(g, options)
     with open_alignment(bam_path, index, reference) as bam, reading(bam_path):
         _require_tags(bam, bam_path, (cell_tag, umi_tag))
         contig = resolve_contig(bam, site, bam_path)
         for read, cls in classified_reads(bam, contig, g, options):
-            if not cls or not (read.has_tag(cell_tag) and read.has_tag(umi_tag)):
+            try:
+                cell, umi = read.get_tag(cell_tag), read.get_tag(umi_tag)
+            except KeyError:
                 continue
-            cell, umi = read.get_tag(cell_tag), read.get_tag(umi_tag)
             if cell in MISSING or umi in MISSING or (barcodes is not None and cell not in barcodes):
                 continue
-            entry = fragments.setdefault(read.query_name, [0, cell, umi])
-            entry[0] |= cls
-    umis = {}
-    for cls, cell, umi in fragments.values():
-        umis.setdefault((cell, umi), [0, 0, 0, 0])[cls] += 1
+            name = key(read)
+            if name is None:
+                _add(umis, cell, umi, cls)
+            elif name in mates:
+                mates[name][0] |= cls
+            else:
+                mates[name] = [cls, cell, umi]
+    for cls, cell, umi in mates.values():
+        _add(umis, cell, umi, cls)
     return umis
+
+
+def _add(umis: dict, cell, umi, cls: int) -> None:
+    counts = umis.get((cell, umi))
+    if counts is None:
+        umis[cell, umi] = counts = [0, 0, 0, 0]
+    counts[cls] += 1
 
 
 def quant_cells(bams, site, sample: str, options: Options = Options(), cell_tag="CB", umi_tag="UB", barcodes=None, indexes=None, reference=None) -> pd.DataFrame:
@@ -87,10 +104,9 @@ def quant_cells(bams, site, sample: str, options: Options = Options(), cell_tag=
     bams = as_list(bams, 1)
     wanted = None if barcodes is None else set(barcodes)
     g = Geometry.of(site, options.min_overhang)
-    umis = defaultdict(lambda: [0, 0, 0, 0])
+    umis = {}
     for bam, index in zip(bams, as_list(indexes, len(bams))):
-        for key, counts in umi_class_counts(bam, site, options, cell_tag, umi_tag, wanted, index, reference, g).items():
-            umis[key] = [a + b for a, b in zip(umis[key], counts)]
+        umi_class_counts(bam, site, options, cell_tag, umi_tag, wanted, index, reference, g, umis)
     cells = defaultdict(lambda: [0, 0, 0, 0])
     for (cell, _), counts in umis.items():
         spliced, unspliced = counts[SPLICED], counts[UNSPLICED]

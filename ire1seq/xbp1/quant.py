@@ -6,7 +6,7 @@ classes, so overlapping mates that agree count once and mates that disagree are 
 
 import pandas as pd
 
-from ire1seq.xbp1.alignments import PAIRED, Options, as_list, classified_reads, open_alignment, reading, resolve_contig
+from ire1seq.xbp1.alignments import Options, as_list, classified_reads, mate_key, open_alignment, reading, resolve_contig
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
 from ire1seq.xbp1.stats import READOUT, add_readout
 
@@ -14,19 +14,17 @@ COUNTS = ["sample", "spliced", "unspliced", "ambiguous"]
 
 
 def fragment_counts(bam_path, site, options: Options, index=None, reference=None, g=None) -> dict:
-    """class -> fragments in one file; single reads are counted directly, mates via their name."""
+    """class -> fragments in one file; whole fragments are counted directly, mates via their name."""
     g = g or Geometry.of(site, options.min_overhang)
-    counts, mates = {SPLICED: 0, UNSPLICED: 0, AMBIGUOUS: 0}, {}
+    counts, mates, key = {SPLICED: 0, UNSPLICED: 0, AMBIGUOUS: 0}, {}, mate_key(g, options)
     with open_alignment(bam_path, index, reference) as bam, reading(bam_path):
         contig = resolve_contig(bam, site, bam_path)
         for read, cls in classified_reads(bam, contig, g, options):
-            if not cls:
-                continue
-            if read.flag & PAIRED:
-                name = read.query_name
-                mates[name] = mates.get(name, 0) | cls
-            else:
+            name = key(read)
+            if name is None:
                 counts[cls] += 1
+            else:
+                mates[name] = mates.get(name, 0) | cls
     for cls in mates.values():
         counts[cls] += 1
     return counts
