@@ -123,10 +123,11 @@ def get_alignment(wildcards):
     sample = wildcards.sample
     if not is_prealigned(sample):
         bam = f"results/star/{sample}/Aligned.sortedByCoord.out.bam"
-        return {"bam": bam, "index": bam + ".bai"}
+        return {"bam": bam, "index": f"{bam}.bai"}
     bam = get_user_alignment_of(sample)
     suffix = ".crai" if bam.endswith(".cram") else ".bai"
-    for index in (bam + suffix, os.path.splitext(bam)[0] + suffix, bam + ".csi"):
+    stem = os.path.splitext(bam)[0]
+    for index in (f"{bam}{suffix}", f"{stem}{suffix}", f"{bam}.csi"):
         if os.path.exists(index):
             return {"bam": bam, "index": index}
     return {"bam": bam, "index": f"results/index/{sample}{suffix}"}
