@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 # Debian package that provides each command-line tool the workflow runs.
-TOOLS := STAR:rna-star samtools:samtools featureCounts:subread
+TOOLS := STAR:rna-star samtools:samtools featureCounts:subread salmon:salmon
 DEMO_FASTQ := resources/demo/fastq/.complete
 
 .PHONY: setup tools demo demo-data test lint clean
@@ -29,7 +29,7 @@ tools:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
 	    echo "Missing tools. Install them with: sudo apt-get install$$missing"; \
-	    echo "  (or: conda install -c conda-forge -c bioconda star=2.7.10b samtools=1.16.1 subread=2.0.3)"; \
+	    echo "  (or: conda install -c conda-forge -c bioconda star=2.7.10b samtools=1.16.1 subread=2.0.3 salmon=1.10)"; \
 	    exit 1; \
 	  fi; \
 	fi

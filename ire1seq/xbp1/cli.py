@@ -1,6 +1,7 @@
-"""`ire1seq xbp1 locate | quant | pseudobulk`: the workflow's XBP1 steps on the command line."""
+"""`ire1seq xbp1 locate | quant | fastq | pseudobulk`: the workflow's XBP1 steps on the command line."""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from ire1seq.errors import InputError
 from ire1seq.io import write_table
 from ire1seq.xbp1.alignments import Options
 from ire1seq.xbp1.cells import quant_cells, read_barcodes
+from ire1seq.xbp1.fastq import CHEMISTRY, quant_fastq, quant_fastq_cells, site_for
 from ire1seq.xbp1.pseudobulk import pseudobulk_files
 from ire1seq.xbp1.quant import bulk_table, quant_bulk
 from ire1seq.xbp1.site import load_site, locate, write_site
@@ -24,6 +26,7 @@ def register(subparsers) -> None:
     commands = xbp1.add_subparsers(dest="xbp1_command", required=True, metavar="COMMAND")
     _add_locate(commands)
     _add_quant(commands)
+    _add_fastq(commands)
     _add_pseudobulk(commands)
 
 
@@ -72,6 +75,31 @@ def _add_quant(commands) -> None:
     parser.add_argument("--no-rescue", action="store_true", help="do not classify soft-clipped reads by their sequence")
     parser.add_argument("--scan-unmapped", action="store_true", help="also look for the junction sequences in unmapped reads")
     parser.set_defaults(func=run_quant)
+
+
+def _add_fastq(commands) -> None:
+    parser = commands.add_parser(
+        "fastq", help="count spliced / unspliced XBP1 straight from FASTQ (no aligner)",
+        description="Classify every read of R1 [R2] FASTQ (plain or gzip) by its sequence: spliced when "
+        "it contains the spliced junction with --min-overhang nt on each side, unspliced when it covers "
+        "--min-overhang nt of the 20-nt core and as many beyond the removed bases; either strand, at most "
+        "one mismatch. Mates are combined as in `xbp1 quant` (disagreeing = ambiguous) and the output "
+        "columns are the same. --per-cell reads a 10x pair (R1 = barcode + UMI, R2 = cDNA) and counts "
+        "UMIs per cell.",
+    )  # fmt: skip
+    parser.add_argument("fastq", nargs="+", metavar="FASTQ", help="R1 [R2] of one sample (for --per-cell: R1 R2)")
+    parser.add_argument("--organism", choices=["human", "mouse"], help="use the built-in XBP1 sequence of this organism")
+    parser.add_argument("--reference", help="genome or transcript FASTA: the site is located in it (cached)")
+    parser.add_argument("--site", help="site.json from `ire1seq xbp1 locate`")
+    parser.add_argument("-o", "--output", help="output TSV (default: stdout)")
+    parser.add_argument("--sample", help="sample name (default: R1's file name without _R1 and .fastq.gz)")
+    parser.add_argument("--per-cell", action="store_true", help="count UMIs per cell barcode (10x R1 + R2)")
+    parser.add_argument("--chemistry", choices=sorted(CHEMISTRY), default="10xv3", help="10x barcode/UMI lengths (default 10xv3)")
+    parser.add_argument("--barcodes", help="keep only these cells (one-substitution correction): barcodes.tsv(.gz), matrix dir or .h5")
+    parser.add_argument("--min-overhang", type=int, default=8, help="bases required beyond the removed bases, on each side (default 8)")
+    parser.add_argument("--min-informative", type=int, default=10, help="fewer informative fragments = status low_coverage (default 10)")
+    parser.add_argument("--threads", type=int, default=1, help="2 or more: decompress in a background thread (default 1)")
+    parser.set_defaults(func=run_fastq)
 
 
 def _add_pseudobulk(commands) -> None:
@@ -136,6 +164,20 @@ def run_quant(args) -> None:
     else:
         rows = [quant_bulk(bams, site, sample, options, indexes, args.reference, args.min_informative) for sample, bams, indexes in runs]
         _emit(bulk_table(rows), args.output)
+
+
+def run_fastq(args) -> None:
+    if len(args.fastq) > 2:
+        raise InputError(f"xbp1 fastq takes one sample's R1 and optionally R2, not {len(args.fastq)} files; run it once per sample.")
+    site = site_for(args.organism, args.reference, args.site)
+    fq1, fq2 = args.fastq[0], (args.fastq[1:] or [None])[0]
+    sample = args.sample or re.sub(r"([._]R?1)?([._]001)?\.f(ast)?q(\.gz)?$", "", Path(fq1).name)
+    if args.per_cell:
+        barcodes = read_barcodes(args.barcodes) if args.barcodes else None
+        _emit(quant_fastq_cells(fq1, fq2, site, sample, args.chemistry, barcodes, args.min_overhang, args.threads), args.output)
+    else:
+        row = quant_fastq(fq1, fq2, site, sample, args.min_overhang, args.min_informative, args.threads)
+        _emit(bulk_table([row]), args.output)
 
 
 def run_pseudobulk(args) -> None:

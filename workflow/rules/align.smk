@@ -1,6 +1,7 @@
 # Alignment keeps reads over the non-canonical XBP1 junction: no --outSAMstrandField
 # intronMotif, no --outFilterIntronMotifs RemoveNoncanonical*, no --outFilterType BySJout.
-# Unmapped reads stay in the BAM so the XBP1 quantifier can scan them.
+# Unmapped reads stay in the BAM so the XBP1 quantifier can scan them. STAR refuses an existing
+# temporary directory and a killed job leaves its own behind, so each job gets a fresh name.
 
 
 rule star_align:
@@ -16,7 +17,7 @@ rule star_align:
     benchmark:
         "benchmarks/star_align/{sample}.tsv"
     wildcard_constraints:
-        sample="|".join(s for s in bulk_samples() if not is_prealigned(s)),
+        sample=any_of([s for s in bulk_samples() if not is_prealigned(s)]),
     conda:
         "../../envs/star.yaml"
     threads: 2
@@ -33,7 +34,8 @@ rule star_align:
         " --outSAMtype BAM SortedByCoordinate --outSAMunmapped Within"
         " --outSAMattrRGline {params.read_groups} --quantMode GeneCounts"
         " --outFileNamePrefix results/star/{wildcards.sample}/"
-        " --outTmpDir {resources.tmpdir}/star_{wildcards.sample} {params.extra}"
+        " --outTmpDir $(mktemp -u -d {resources.tmpdir}/star_{wildcards.sample}.XXXXXX)"
+        " {params.extra}"
         " > {log} 2>&1 && samtools index {output.bam} 2>> {log}"
 
 
@@ -53,7 +55,7 @@ rule starsolo:
     benchmark:
         "benchmarks/starsolo/{sample}.tsv"
     wildcard_constraints:
-        sample="|".join(s for s in sc_samples() if not is_prealigned(s)),
+        sample=any_of([s for s in sc_samples() if not is_prealigned(s)]),
     conda:
         "../../envs/star.yaml"
     threads: 2
@@ -74,7 +76,8 @@ rule starsolo:
         " --outSAMtype BAM SortedByCoordinate --outSAMunmapped Within"
         " --outSAMattributes NH HI nM AS CR UR CB UB GX GN sS sQ sM"
         " --outFileNamePrefix results/star/{wildcards.sample}/"
-        " --outTmpDir {resources.tmpdir}/starsolo_{wildcards.sample} {params.extra}"
+        " --outTmpDir $(mktemp -u -d {resources.tmpdir}/starsolo_{wildcards.sample}.XXXXXX)"
+        " {params.extra}"
         " > {log} 2>&1 && samtools index {output.bam} 2>> {log}"
 
 

@@ -1,3 +1,4 @@
+import functools
 import math
 import os
 
@@ -26,9 +27,14 @@ except InputError as err:
     raise WorkflowError(str(err))
 
 
+def any_of(names):
+    """Wildcard regex matching exactly these names (nothing at all for an empty list)."""
+    return "|".join(map(re.escape, names)) or "(?!)"
+
+
 wildcard_constraints:
-    sample="|".join(map(re.escape, samples.index)),
-    genome="|".join(map(re.escape, config["genomes"])),
+    sample=any_of(samples.index),
+    genome=any_of(config["genomes"]),
 
 
 # 10x chemistries: (cell-barcode length, UMI length); the UMI follows the barcode in read 1.
@@ -58,6 +64,7 @@ def genome_of(sample):
     return samples.loc[sample, "organism"]
 
 
+@functools.cache
 def sample_units(sample):
     return units.loc[sample]
 
@@ -243,10 +250,9 @@ def uses_salmon(sample):
 
 def fastq_readout_pattern(assay):
     """Regex of the samples whose XBP1 readout comes straight from FASTQ (laptop mode,
-    FASTQ units), else one matching nothing (an empty constraint would match all)."""
+    FASTQ units)."""
     of_assay = samples.index[samples["assay"] == assay]
-    chosen = [s for s in of_assay if not is_prealigned(s)]
-    return "|".join(map(re.escape, chosen)) if laptop_mode() and chosen else "(?!)"
+    return any_of([s for s in of_assay if laptop_mode() and not is_prealigned(s)])
 
 
 def get_fq1s(wildcards):

@@ -4,8 +4,8 @@ from ire1seq.de.design import contrast_designs, contrast_spec, fit_spec
 
 
 wildcard_constraints:
-    design="|".join(map(re.escape, config["de"]["designs"])),
-    contrast="|".join(map(re.escape, contrast_designs(config["de"]))),
+    design=any_of(config["de"]["designs"]),
+    contrast=any_of(contrast_designs(config["de"])),
 
 
 rule de_fit:

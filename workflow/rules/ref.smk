@@ -46,5 +46,6 @@ rule star_index:
         " --genomeDir {output} --genomeFastaFiles {input.fasta}"
         " --sjdbGTFfile {input.gtf} --sjdbFileChrStartEnd {input.sjdb}"
         " --sjdbOverhang {params.overhang} --genomeSAindexNbases {params.sa_bases}"
-        " --outFileNamePrefix {output}/ --outTmpDir {resources.tmpdir}/star_index_{wildcards.genome}"
+        " --outFileNamePrefix {output}/"
+        " --outTmpDir $(mktemp -u -d {resources.tmpdir}/star_index_{wildcards.genome}.XXXXXX)"
         " > {log} 2>&1"

@@ -3,7 +3,7 @@
 
 
 wildcard_constraints:
-    dataset="|".join(map(re.escape, config["sc"]["datasets"])) or "no_sc_dataset",
+    dataset=any_of(config["sc"]["datasets"]),
     sc_contrast="[^/]+",
 
 

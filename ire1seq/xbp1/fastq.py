@@ -1,0 +1,448 @@
+"""XBP1 splicing straight from FASTQ: every read classified by its sequence, no aligner.
+
+SPEC §3 translated to the transcript. With the site's Geometry (min_overhang m), a read is
+spliced when it contains the spliced probe (m bases before the union, the repeat, m bases after
+it: the junction with ≥ m nt on each side) and unspliced when it contains a left or right
+unspliced probe (m bases of the 20-nt core with the repeat and m bases beyond the union). Reads
+are matched on both strands with at most MAX_MISMATCHES mismatches over the probe, so sequencing
+errors cost about as many spliced as unspliced reads. Mates are OR-ed as in BAM mode: a pair whose
+mates disagree is ambiguous. Per cell (10x: R1 = barcode + UMI, R2 = cDNA) each molecule takes
+the majority class of its reads, as in `quant --per-cell`.
+
+Speed: one compiled pass per file pair parses the records (checking their structure and the
+mates' names) and tests every k-mer of the sequence lines against a bitmap of the probes' k-mers
+(pigeonhole: a probe with one mismatch keeps one half exact); quality lines are skipped by length,
+never read. Only the rare candidate reads are compared base by base with the probes.
+"""
+
+import functools
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import numba
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+import pandas as pd
+from isal import igzip, igzip_threaded
+
+from ire1seq.errors import InputError
+from ire1seq.xbp1.cells import CELL_COLUMNS
+from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
+from ire1seq.xbp1.quant import COUNTS
+from ire1seq.xbp1.site import Site, known_sites, load_site, locate, revcomp
+from ire1seq.xbp1.stats import add_readout
+
+MAX_MISMATCHES = 1
+MIN_OVERHANG = 4  # probes of 2 * 4 + 6 = 14 nt at least
+BLOCK = 1 << 23  # decompressed bytes read per refill (8 MB per file)
+CAPACITY = 1 << 16  # candidate reads returned per kernel call
+CHEMISTRY = {"10xv2": (16, 10), "10xv3": (16, 12)}  # cell-barcode and UMI lengths in R1
+
+_LUT = np.full(256, 255, dtype=np.uint8)
+for _code, _bases in enumerate((b"Aa", b"Cc", b"Gg", b"Tt")):
+    _LUT[list(_bases)] = _code
+_AT, _PLUS, _NL, _SPACE, _TAB, _SLASH = (ord(c) for c in "@+\n \t/")
+# kernel status codes: OK, a side ran out of complete records, output full, or a format error
+_OK, _NEED1, _NEED2, _FULL, _BAD_HEADER, _BAD_PLUS, _BAD_QUALITY, _BAD_NAMES = range(8)
+
+
+# --- the site and its probes ----------------------------------------------------------------
+
+
+@functools.cache
+def organism_site(organism: str) -> Site:
+    """The site in the organism's built-in mRNA window (resources/xbp1/sites.tsv)."""
+    known = known_sites()
+    if organism not in known:
+        raise InputError(f"--organism {organism!r} is not one of {', '.join(known)}; give --reference REF.fa instead.")
+    k = known[organism]
+    with tempfile.TemporaryDirectory() as tmp:
+        fasta = Path(tmp) / f"{organism}_xbp1.fa"
+        fasta.write_text(f">XBP1_{organism}_mRNA\n{k.left}{k.intron}{k.right}\n")
+        return locate(fasta, organism=organism, use_cache=False)
+
+
+def site_for(organism=None, reference=None, site=None) -> Site:
+    """The site from site.json, a reference FASTA (located, cached) or the organism's window."""
+    if site:
+        return load_site(site)
+    if reference:
+        return locate(reference, organism=organism)
+    if organism:
+        return organism_site(organism)
+    raise InputError("xbp1 fastq needs --organism human|mouse, --reference REF.fa or --site site.json to know the XBP1 sequence.")
+
+
+class Probes:
+    """The three probes on both strands as base codes, and the bitmap of their k-mers.
+
+    Pigeonhole: a probe with one mismatch keeps an exact run of half its length; a run of k + 3
+    bases holds a k-mer at one of every four positions, so the filter tests every fourth.
+    """
+
+    def __init__(self, site: Site, min_overhang: int = 8):
+        if min_overhang < MIN_OVERHANG:
+            raise InputError(f"--min-overhang {min_overhang} is below {MIN_OVERHANG}: probes that short match unrelated reads; use 8.")
+        g = Geometry.of(site, min_overhang)
+        named = [(g.spliced_probe, SPLICED), (g.left_probe, UNSPLICED), (g.right_probe, UNSPLICED)]
+        oriented = [(seq.encode(), kind) for probe, kind in named for seq in (probe, revcomp(probe))]
+        self.codes = np.array([_LUT[np.frombuffer(s, np.uint8)] for s, _ in oriented], dtype=np.uint8)
+        self.kinds = np.array([kind for _, kind in oriented], dtype=np.uint8)
+        self.k = 8 if self.codes.shape[1] // 2 >= 11 else 4
+        weights = 4 ** np.arange(self.k - 1, -1, -1, dtype=np.int64)
+        grid = [(np.frombuffer(seq, np.uint8) >> 1) & 3 for seq, _ in oriented]  # filter code: A0 C1 T2 G3
+        self.kmers = np.array([sliding_window_view(g, self.k) @ weights for g in grid], dtype=np.int64)
+        self.table = np.zeros(4**self.k // 8, dtype=np.uint8)
+        np.bitwise_or.at(self.table, self.kmers.ravel() >> 3, (1 << (self.kmers.ravel() & 7)).astype(np.uint8))
+
+
+# --- the compiled pass ----------------------------------------------------------------------
+
+
+@numba.njit(cache=True, nogil=True)
+def _line_end(buf, start, end):
+    for i in range(start, end):
+        if buf[i] == _NL:
+            return i
+    return -1
+
+
+@numba.njit(cache=True, nogil=True)
+def _record(buf, start, end):
+    """(status, line of the record at fault, sequence start, sequence end, next record)."""
+    if start >= end:
+        return _NEED1, 0, 0, 0, 0
+    if buf[start] != _AT:
+        return _BAD_HEADER, 1, 0, 0, 0
+    head = _line_end(buf, start, end)
+    if head < 0:
+        return _NEED1, 0, 0, 0, 0
+    seq_end = _line_end(buf, head + 1, end)
+    if seq_end < 0 or seq_end + 1 >= end:
+        return _NEED1, 0, 0, 0, 0
+    if buf[seq_end + 1] != _PLUS:
+        return _BAD_PLUS, 3, 0, 0, 0
+    plus = _line_end(buf, seq_end + 1, end)
+    if plus < 0:
+        return _NEED1, 0, 0, 0, 0
+    qual_end = plus + 1 + seq_end - head - 1
+    if qual_end >= end:
+        return _NEED1, 0, 0, 0, 0
+    if buf[qual_end] != _NL:
+        return _BAD_QUALITY, 4, 0, 0, 0
+    return _OK, 0, head + 1, seq_end, qual_end + 1
+
+
+@numba.njit(cache=True, nogil=True)
+def _name_end(buf, start):
+    """End of a read's name (after '@', before a space, without a /1 or /2 suffix)."""
+    i = start + 1
+    while buf[i] != _NL and buf[i] != _SPACE and buf[i] != _TAB:
+        i += 1
+    if i - start > 2 and buf[i - 2] == _SLASH and (buf[i - 1] == 49 or buf[i - 1] == 50):
+        i -= 2
+    return i
+
+
+@numba.njit(cache=True, nogil=True)
+def _same_name(b1, s1, b2, s2):
+    e1, e2 = _name_end(b1, s1), _name_end(b2, s2)
+    if e1 - s1 != e2 - s2:
+        return False
+    for i in range(e1 - s1):
+        if b1[s1 + i] != b2[s2 + i]:
+            return False
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
+def _mismatches(buf, offset, lut, probe):
+    count = 0
+    for j in range(probe.size):
+        if lut[buf[offset + j]] != probe[j]:
+            count += 1
+            if count > MAX_MISMATCHES:
+                break
+    return count
+
+
+@numba.njit(cache=True, nogil=True)
+def _classify(buf, start, end, lut, table, k, kmers, codes, kinds):
+    """Class bits of one read: grid k-mers found in the bitmap anchor the probes they occur in.
+
+    Bases are coded (byte >> 1) & 3, which needs no table; each grid k-mer is the previous one
+    shifted by one 4-base block, so the loop has no long dependency chain.
+    """
+    mask = (1 << (2 * k)) - 1
+    h, blocks, cls, size = 0, 0, 0, codes.shape[1]
+    for i in range(start, end - 3, 4):
+        block = ((buf[i] >> 1) & 3) << 6 | ((buf[i + 1] >> 1) & 3) << 4 | ((buf[i + 2] >> 1) & 3) << 2 | ((buf[i + 3] >> 1) & 3)
+        h = ((h << 8) | block) & mask
+        blocks += 1
+        if blocks * 4 < k or not (table[h >> 3] >> (h & 7)) & 1:
+            continue
+        at = i + 4 - k
+        for p in range(codes.shape[0]):
+            if cls & kinds[p]:
+                continue
+            for j in range(kmers.shape[1]):
+                offset = at - j
+                if kmers[p, j] == h and start <= offset <= end - size and _mismatches(buf, offset, lut, codes[p]) <= MAX_MISMATCHES:
+                    cls |= kinds[p]
+                    break
+    return cls
+
+
+@numba.njit(cache=True, nogil=True)
+def _scan(b1, s1, e1, b2, s2, e2, paired, use1, use2, lut, table, k, kmers, codes, kinds, out):
+    """Parse records (pairs) until a side runs out, `out` fills or a record is malformed.
+
+    Returns (status, mate at fault, line of its record, s1, s2, records parsed, candidates);
+    out[i] = (record, class, start of mate 1's sequence) for each read pair with a class.
+    """
+    parsed, found = 0, 0
+    while found < out.shape[0]:
+        status, line, seq1, end1, next1 = _record(b1, s1, e1)
+        if status != _OK:
+            return status, 1, line, s1, s2, parsed, found
+        cls = 0
+        if paired:
+            status, line, seq2, end2, next2 = _record(b2, s2, e2)
+            if status == _NEED1:
+                return _NEED2, 2, 0, s1, s2, parsed, found
+            if status != _OK:
+                return status, 2, line, s1, s2, parsed, found
+            if not _same_name(b1, s1, b2, s2):
+                return _BAD_NAMES, 2, 1, s1, s2, parsed, found
+            if use2:
+                cls |= _classify(b2, seq2, end2, lut, table, k, kmers, codes, kinds)
+            s2 = next2
+        if use1:
+            cls |= _classify(b1, seq1, end1, lut, table, k, kmers, codes, kinds)
+        if cls:
+            out[found, 0], out[found, 1], out[found, 2] = parsed, cls, seq1
+            found += 1
+        s1 = next1
+        parsed += 1
+    return _FULL, 0, 0, s1, s2, parsed, found
+
+
+# --- reading files --------------------------------------------------------------------------
+
+
+def _open(path: Path, threads: int):
+    with open(path, "rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    if not gzipped:
+        return open(path, "rb")
+    return igzip_threaded.open(path, "rb", threads=1) if threads > 1 else igzip.open(path, "rb")
+
+
+class _Fastq:
+    """One FASTQ file (plain or gzip) read in blocks into one reusable buffer."""
+
+    def __init__(self, path, threads: int = 1):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise InputError(f"FASTQ file {self.path} does not exist; check the path (units.tsv fq1/fq2 or the command line).")
+        self.handle = _open(self.path, threads)
+        self.buf = np.empty(2 * BLOCK, dtype=np.uint8)
+        self.start = self.end = self.records = 0
+        self.eof = False
+
+    def close(self):
+        self.handle.close()
+
+    def line(self, record: int, line: int = 0) -> int:
+        """1-based line number of a record's line, `record` counted from the buffer's start."""
+        return 4 * (self.records + record) + line
+
+    def refill(self) -> None:
+        """Move the unparsed tail to the front and read up to a block more."""
+        tail = self.end - self.start
+        if tail + BLOCK > len(self.buf):
+            self.buf = np.concatenate([self.buf, np.empty(len(self.buf), dtype=np.uint8)])
+        self.buf[:tail] = self.buf[self.start : self.end]
+        self.start, self.end = 0, tail
+        view = memoryview(self.buf)
+        try:
+            while self.end < tail + BLOCK and (n := self.handle.readinto(view[self.end : tail + BLOCK])):
+                self.end += n
+            else:
+                self.eof = self.end < tail + BLOCK
+        except EOFError:
+            raise InputError(
+                f"FASTQ file {self.path} is truncated: its gzip stream ends without an end marker "
+                f"after line {self._lines_read()}. Copy or download the file again."
+            ) from None
+        except (OSError, ValueError) as err:
+            raise InputError(
+                f"FASTQ file {self.path} could not be decompressed near line {self._lines_read()} ({err}); "
+                "give a plain or gzipped FASTQ file."
+            ) from None
+        if self.eof and self.end > tail and self.buf[self.end - 1] != _NL:
+            self.buf[self.end] = _NL  # a last line without its newline
+            self.end += 1
+
+    def _lines_read(self) -> int:
+        return 4 * self.records + int(np.count_nonzero(self.buf[self.start : self.end] == _NL))
+
+    def exhausted(self) -> bool:
+        """At the end of the file with nothing but whitespace left."""
+        while not self.eof and self.start == self.end:
+            self.refill()
+        return self.eof and not bytes(self.buf[self.start : self.end]).strip()
+
+
+_PROBLEMS = {
+    _BAD_HEADER: "does not start with '@' (a FASTQ record has 4 lines: @name, sequence, +, qualities)",
+    _BAD_PLUS: "is not the '+' separator line of a FASTQ record",
+    _BAD_QUALITY: "has a quality line whose length differs from the sequence's",
+}
+
+
+def _format_error(status, fastq: _Fastq, record: int, line: int, mate1: _Fastq) -> InputError:
+    at = fastq.line(record, line)
+    if status == _BAD_NAMES:
+        return InputError(
+            f"FASTQ files {mate1.path} and {fastq.path} disagree at line {at}: read names differ, so the "
+            "mates are out of order or the files are not the two mates of one unit. Give R1 and R2 of "
+            "the same unit, both in their original order."
+        )
+    return InputError(
+        f"FASTQ file {fastq.path}: line {at} {_PROBLEMS[status]}. The file is not a FASTQ file or is "
+        "damaged; give a (gzipped) FASTQ with four lines per read."
+    )
+
+
+def _ended(first: _Fastq, other: _Fastq, paired: bool) -> bool:
+    """`first` has no complete record left: True at its clean end, else refill it (or raise)."""
+    if not first.eof:
+        first.refill()
+        return False
+    if not first.exhausted():
+        raise InputError(
+            f"FASTQ file {first.path} ends in the middle of a read at line {first.line(0, 1)}: the file is "
+            "truncated. Copy or download it again."
+        )
+    if paired and not other.exhausted():
+        raise InputError(
+            f"FASTQ files {first.path} and {other.path} have different numbers of reads: {first.path} "
+            f"ends after {first.records} reads (line {first.line(0)}) while {other.path} goes on at line "
+            f"{other.line(0, 1)}. Give the two complete mate files of one unit."
+        )
+    return True
+
+
+def scan(fq1, fq2, probes: Probes, classify=(True, True), threads: int = 1):
+    """Yield (candidates, mate-1 buffer) per pass: rows (record, class, mate-1 sequence start)."""
+    paired = fq2 is not None
+    files = [_Fastq(fq1, threads)] + ([_Fastq(fq2, threads)] if paired else [])
+    one, two = files[0], files[-1]
+    empty = np.empty(0, dtype=np.uint8)
+    out = np.empty((CAPACITY, 3), dtype=np.int64)
+    try:
+        while True:
+            status, mate, line, s1, s2, parsed, found = _scan(
+                one.buf, one.start, one.end, two.buf if paired else empty, two.start, two.end, paired,
+                classify[0], classify[1] and paired, _LUT, probes.table, probes.k, probes.kmers, probes.codes, probes.kinds, out,
+            )  # fmt: skip
+            rows = out[:found].copy()
+            rows[:, 0] += one.records
+            yield rows, one.buf
+            one.start = s1
+            if status > _FULL:
+                raise _format_error(status, files[mate - 1], parsed, line, one)
+            one.records += parsed
+            if paired:
+                two.start = s2
+                two.records += parsed
+            if status == _NEED1 and _ended(one, two, paired):
+                return
+            if status == _NEED2 and _ended(two, one, paired):
+                return
+    finally:
+        for f in files:
+            f.close()
+
+
+def _as_units(fq1s, fq2s) -> list:
+    fq1s = [fq1s] if isinstance(fq1s, (str, Path)) else list(fq1s)
+    fq2s = [None] * len(fq1s) if not fq2s else [fq2s] if isinstance(fq2s, (str, Path)) else list(fq2s)
+    if len(fq2s) != len(fq1s):
+        raise InputError(f"{len(fq1s)} R1 files but {len(fq2s)} R2 files were given; give one R2 per R1, in the same order.")
+    return list(zip(fq1s, fq2s))
+
+
+# --- bulk and per-cell readouts -------------------------------------------------------------
+
+
+def fragment_counts(fq1, fq2, probes: Probes, threads: int = 1) -> dict:
+    """class -> fragments (read pairs or single reads) of one unit."""
+    totals = np.zeros(4, dtype=np.int64)
+    for rows, _ in scan(fq1, fq2, probes, threads=threads):
+        totals += np.bincount(rows[:, 1], minlength=4)
+    return {SPLICED: int(totals[SPLICED]), UNSPLICED: int(totals[UNSPLICED]), AMBIGUOUS: int(totals[AMBIGUOUS])}
+
+
+def quant_fastq(fq1s, fq2s, site: Site, sample: str, min_overhang: int = 8, min_informative: int = 10, threads: int = 1) -> dict:
+    """One sample's row (SPEC §3 columns, as `xbp1 quant`) from its units' FASTQ files."""
+    probes = Probes(site, min_overhang)
+    totals = {SPLICED: 0, UNSPLICED: 0, AMBIGUOUS: 0}
+    for fq1, fq2 in _as_units(fq1s, fq2s):
+        for cls, count in fragment_counts(fq1, fq2, probes, threads).items():
+            totals[cls] += count
+    counts = pd.DataFrame([[sample, totals[SPLICED], totals[UNSPLICED], totals[AMBIGUOUS]]], columns=COUNTS)
+    return add_readout(counts, min_informative).iloc[0].to_dict()
+
+
+def _barcode_lookup(barcodes) -> dict:
+    """Listed barcode without a `-1`-style suffix -> barcode as listed."""
+    return {b.split("-")[0]: b for b in barcodes}
+
+
+def _correct(barcode: str, listed: dict):
+    """The listed barcode, exactly or at the single substitution that makes it unique, else None."""
+    if barcode in listed:
+        return listed[barcode]
+    near = {listed[v] for i in range(len(barcode)) for base in "ACGT" if (v := barcode[:i] + base + barcode[i + 1 :]) in listed}
+    return near.pop() if len(near) == 1 else None
+
+
+def umi_classes(fq1, fq2, probes: Probes, chemistry: str = "10xv3", listed=None, threads: int = 1) -> dict:
+    """(barcode, UMI) -> reads per class [_, spliced, unspliced, ambiguous] of one 10x unit."""
+    if chemistry not in CHEMISTRY:
+        raise InputError(f"chemistry {chemistry!r} is not one of {', '.join(CHEMISTRY)}; set it in units.tsv or --chemistry.")
+    if fq2 is None:
+        raise InputError(f"per-cell mode needs R1 (barcode + UMI) and R2 (cDNA); only {fq1} was given.")
+    cb, umi = CHEMISTRY[chemistry]
+    umis = defaultdict(lambda: [0, 0, 0, 0])
+    for rows, buf in scan(fq1, fq2, probes, classify=(False, True), threads=threads):
+        for _, cls, start in rows:
+            tag = bytes(buf[start : start + cb + umi]).decode("ascii", "replace")
+            barcode = tag[:cb] if listed is None else _correct(tag[:cb], listed)
+            if barcode is not None and len(tag) == cb + umi:
+                umis[barcode, tag[cb:]][cls] += 1
+    return umis
+
+
+def quant_fastq_cells(fq1s, fq2s, site: Site, sample: str, chemistry: str = "10xv3", barcodes=None, min_overhang: int = 8, threads: int = 1) -> pd.DataFrame:
+    """Per-cell UMI counts (columns of `quant --per-cell`): each UMI takes its reads' majority class.
+
+    Barcodes are matched to the list (exactly, or at one unique substitution); without a list,
+    every barcode seen at the site is reported as read.
+    """
+    probes = Probes(site, min_overhang)
+    listed = None if barcodes is None else _barcode_lookup(barcodes)
+    umis = defaultdict(lambda: [0, 0, 0, 0])
+    for fq1, fq2 in _as_units(fq1s, fq2s):
+        for key, counts in umi_classes(fq1, fq2, probes, chemistry, listed, threads).items():
+            umis[key] = [a + b for a, b in zip(umis[key], counts)]
+    cells = defaultdict(lambda: [0, 0, 0, 0])
+    for (cell, _), counts in umis.items():
+        spliced, unspliced = counts[SPLICED], counts[UNSPLICED]
+        cells[cell][SPLICED if spliced > unspliced else UNSPLICED if unspliced > spliced else AMBIGUOUS] += 1
+    order = list(dict.fromkeys(barcodes)) if barcodes is not None else sorted(cells)
+    rows = [[sample, cell, cells[cell][SPLICED], cells[cell][UNSPLICED], cells[cell][AMBIGUOUS]] for cell in order]
+    return pd.DataFrame(rows, columns=CELL_COLUMNS)

@@ -1,0 +1,20 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from ire1seq.io import write_table
+from ire1seq.xbp1.fastq import quant_fastq
+from ire1seq.xbp1.quant import bulk_table
+from ire1seq.xbp1.site import load_site
+
+settings = snakemake.params.settings
+row = quant_fastq(
+    snakemake.input.fq1,
+    snakemake.input.fq2,
+    load_site(snakemake.input.site),
+    snakemake.wildcards.sample,
+    min_overhang=settings["min_overhang"],
+    min_informative=settings["min_informative"],
+    threads=snakemake.threads,
+)
+write_table(bulk_table([row]), snakemake.output[0])
