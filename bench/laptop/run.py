@@ -1,7 +1,7 @@
 """Benchmark: peak memory of laptop mode (no genome index) — the whole demo, and one big sample.
 
     .venv/bin/python bench/laptop/run.py demo [--cores 2] [--snakefile Snakefile]
-    .venv/bin/python bench/laptop/run.py sample [--pairs 30] [--dir /tmp] [--keep]
+    .venv/bin/python bench/laptop/run.py sample [--pairs 30] [--pad-mb 0] [--dir /tmp] [--keep]
 
 `demo` runs the workflow with `--config mode=laptop` on the demo cohort in a temporary working
 directory and samples, every 0.2 s, the resident memory of snakemake and all its descendants:
@@ -11,8 +11,9 @@ prints the peak of their sum (what the machine needs) and of the largest single 
 reverse-stranded, 20% of XBP1 spliced, demo transcriptome), then runs the laptop-mode steps on it
 one after the other, as the workflow does with --cores 2: `ire1seq xbp1 fastq` (2 threads),
 `salmon index` and `salmon quant -p 2` against the transcripts, and the gene table (pytximport).
-Prints each step's peak resident memory (GNU time) and wall time. Note: the salmon index here is
-the demo's 63-transcript one; a whole human transcriptome index adds its own size to salmon quant.
+Prints each step's peak resident memory (GNU time) and wall time. The demo transcriptome has 63
+transcripts; --pad-mb adds random 2-kb transcripts (one gene each, no reads) up to that many Mb, so
+that salmon's index is the size of a whole human transcriptome (GENCODE: about 400 Mb).
 """
 
 import argparse
@@ -81,13 +82,26 @@ def run_demo(cores: int, snakefile: Path) -> None:
               f"(all processes), {single / 2**30:.2f} GiB (largest one); STAR outputs: {len(star)}")  # fmt: skip
 
 
-def simulate_sample(directory: Path, pairs: float) -> tuple:
+def pad_transcriptome(fasta: Path, gtf: Path, megabases: float) -> None:
+    """Append random 2-kb transcripts (one gene each) to the transcript FASTA and the GTF."""
+    rng = np.random.default_rng(3)
+    with open(fasta, "a") as fa, open(gtf, "a") as annotation:
+        for first in range(0, int(megabases * 500), 10_000):
+            block = rng.choice(np.frombuffer(b"ACGT", np.uint8), size=(min(10_000, int(megabases * 500) - first), 2000))
+            for i, seq in enumerate(block, start=first):
+                fa.write(f">PADT{i:07d}\n{seq.tobytes().decode()}\n")
+                annotation.write(f'pad\tbench\texon\t1\t2000\t.\t+\t.\tgene_id "PAD{i:07d}"; transcript_id "PADT{i:07d}";\n')
+
+
+def simulate_sample(directory: Path, pairs: float, pad: float) -> tuple:
     """FASTQ pair of one big human sample; returns (R1, R2, transcripts FASTA, GTF)."""
     genome = build_genome("human")
     tx = transcriptome(genome)
     from ire1seq.demo.reference import write_reference
 
     write_reference(genome, directory / "ref")
+    if pad:
+        pad_transcriptome(directory / "ref" / "human.transcripts.fa", directory / "ref" / "human.gtf", pad)
     levels = np.array([g.level for g in CATALOGUE["human"]])
     sample = BulkSample("big", "human", levels * pairs * 1e6 / levels.sum(), 0.2, True, "reverse")
     frags = draw_fragments(sample, tx)
@@ -113,13 +127,13 @@ def measured(label: str, command: list) -> None:
     print(f"  {label:<44} peak {rss / 2**20:6.2f} GiB   wall {wall}", flush=True)
 
 
-def run_sample(pairs: float, directory: Path, keep: bool) -> None:
+def run_sample(pairs: float, pad: float, directory: Path, keep: bool) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     try:
-        fq1, fq2, transcripts, gtf = simulate_sample(directory, pairs)
+        fq1, fq2, transcripts, gtf = simulate_sample(directory, pairs, pad)
         out = directory / "out"
         measured("ire1seq xbp1 fastq (2 threads)", [BIN / "ire1seq", "xbp1", "fastq", fq1, fq2, "--organism", "human", "--threads", "2", "-o", directory / "xbp1.tsv"])
-        measured("salmon index (demo transcriptome)", ["salmon", "index", "-t", transcripts, "-i", out / "index", "-p", "2"])
+        measured(f"salmon index (demo transcripts + {pad:.0f} Mb)", ["salmon", "index", "-t", transcripts, "-i", out / "index", "-p", "2"])
         measured("salmon quant -p 2", ["salmon", "quant", "-i", out / "index", "-l", "ISR", "-1", fq1, "-2", fq2, "-p", "2", "--validateMappings", "-o", out / "quant"])
         genes = "from ire1seq.salmon import star_like_counts as s; import sys; s(*sys.argv[1:4]).to_csv(sys.argv[4], sep='\\t')"
         measured("gene table (pytximport)", [sys.executable, "-c", genes, out / "quant" / "quant.sf", out / "quant" / "lib_format_counts.json", gtf, out / "genes.tsv"])
@@ -137,6 +151,7 @@ def main() -> None:
     demo.add_argument("--snakefile", type=Path, default=REPO / "Snakefile")
     sample = commands.add_parser("sample")
     sample.add_argument("--pairs", type=float, default=30, help="million read pairs")
+    sample.add_argument("--pad-mb", type=float, default=0, help="random transcripts added to the index (Mb)")
     sample.add_argument("--dir", default="/tmp")
     sample.add_argument("--keep", action="store_true")
     args = parser.parse_args()
@@ -144,7 +159,7 @@ def main() -> None:
     if args.command == "demo":
         run_demo(args.cores, args.snakefile)
     else:
-        run_sample(args.pairs, Path(args.dir) / "ire1seq_bench_laptop", args.keep)
+        run_sample(args.pairs, args.pad_mb, Path(args.dir) / "ire1seq_bench_laptop", args.keep)
 
 
 if __name__ == "__main__":
