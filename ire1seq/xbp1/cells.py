@@ -107,6 +107,11 @@ def quant_cells(bams, site, sample: str, options: Options = Options(), cell_tag=
     umis = {}
     for bam, index in zip(bams, as_list(indexes, len(bams))):
         umi_class_counts(bam, site, options, cell_tag, umi_tag, wanted, index, reference, g, umis)
+    return cell_table(umis, sample, barcodes)
+
+
+def cell_table(umis: dict, sample: str, barcodes=None) -> pd.DataFrame:
+    """(cell, UMI) → class counts into one row per cell: each UMI takes its reads' majority class."""
     cells = defaultdict(lambda: [0, 0, 0, 0])
     for (cell, _), counts in umis.items():
         spliced, unspliced = counts[SPLICED], counts[UNSPLICED]

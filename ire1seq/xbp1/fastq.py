@@ -27,7 +27,7 @@ import pandas as pd
 from isal import igzip, igzip_threaded
 
 from ire1seq.errors import InputError
-from ire1seq.xbp1.cells import CELL_COLUMNS
+from ire1seq.xbp1.cells import cell_table
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
 from ire1seq.xbp1.quant import COUNTS
 from ire1seq.xbp1.site import Site, known_sites, load_site, locate, revcomp
@@ -439,10 +439,4 @@ def quant_fastq_cells(fq1s, fq2s, site: Site, sample: str, chemistry: str = "10x
     for fq1, fq2 in _as_units(fq1s, fq2s):
         for key, counts in umi_classes(fq1, fq2, probes, chemistry, listed, threads).items():
             umis[key] = [a + b for a, b in zip(umis[key], counts)]
-    cells = defaultdict(lambda: [0, 0, 0, 0])
-    for (cell, _), counts in umis.items():
-        spliced, unspliced = counts[SPLICED], counts[UNSPLICED]
-        cells[cell][SPLICED if spliced > unspliced else UNSPLICED if unspliced > spliced else AMBIGUOUS] += 1
-    order = list(dict.fromkeys(barcodes)) if barcodes is not None else sorted(cells)
-    rows = [[sample, cell, cells[cell][SPLICED], cells[cell][UNSPLICED], cells[cell][AMBIGUOUS]] for cell in order]
-    return pd.DataFrame(rows, columns=CELL_COLUMNS)
+    return cell_table(umis, sample, barcodes)
