@@ -7,10 +7,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 # Debian package that provides each command-line tool the workflow runs.
-TOOLS := STAR:rna-star samtools:samtools featureCounts:subread salmon:salmon
+TOOLS := STAR:rna-star samtools:samtools featureCounts:subread salmon:salmon kallisto:kallisto \
+  bustools:bustools
+# Aligners the benchmarks compare against (bench/xbp1_accuracy, bench/xbp1_fastq); not needed to run.
+BENCH_TOOLS := hisat2:hisat2 minimap2:minimap2 bowtie2:bowtie2
 DEMO_FASTQ := resources/demo/fastq/.complete
 
-.PHONY: setup tools demo demo-data test lint clean
+.PHONY: setup tools bench-tools demo demo-data test lint clean
 
 setup: $(VENV)/.installed tools
 
@@ -29,10 +32,13 @@ tools:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
 	    echo "Missing tools. Install them with: sudo apt-get install$$missing"; \
-	    echo "  (or: conda install -c conda-forge -c bioconda star=2.7.10b samtools=1.16.1 subread=2.0.3 salmon=1.10)"; \
+	    echo "  (or: conda install -c conda-forge -c bioconda star=2.7.10b samtools=1.16.1 subread=2.0.3 salmon=1.10 kallisto=0.48.0 bustools=0.42.0)"; \
 	    exit 1; \
 	  fi; \
 	fi
+
+bench-tools: setup
+	$(MAKE) tools TOOLS="$(BENCH_TOOLS)"
 
 demo-data: $(DEMO_FASTQ)
 
