@@ -13,7 +13,7 @@ def read_tsv(path, what="table", **kwargs) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"{what} {path} does not exist; check the path in your config or command line.")
     try:
-        return pd.read_csv(path, sep="\t", comment=None, **kwargs)
+        return pd.read_csv(path, sep="\t", **{"comment": None, **kwargs})
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
         raise InputError(
             f"{what} {path} is not a readable tab-separated table with a header ({err}); "

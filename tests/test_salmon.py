@@ -90,16 +90,20 @@ def test_salmon_recovers_the_simulated_fragments_per_gene(tmp_path):
     assert np.corrcoef(np.log1p(counts), np.log1p(truth))[0, 1] > 0.999
 
 
-def test_laptop_mode_plans_salmon_and_fastq_readout_instead_of_star(tmp_path):
+def test_laptop_mode_plans_no_star_job_at_all(tmp_path):
     from conftest import link_inputs, run_workflow
 
     link_inputs(tmp_path)
-    targets = ["results/counts/bulk_counts.tsv", "results/xbp1/bulk.tsv"]
+    targets = ["results/counts/bulk_counts.tsv", "results/xbp1/bulk.tsv", "results/xbp1/pseudobulk.tsv"]
     planned = run_workflow(tmp_path, "-n", "--config", "mode=laptop", "--", *targets)
     assert planned.returncode == 0, planned.stderr[-3000:]
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", planned.stdout, re.MULTILINE))
-    bulk = len(re.findall(r"\tbulk\t", (tmp_path / "config" / "samples.tsv").read_text()))
-    assert jobs["salmon_quant"] == jobs["xbp1_fastq"] == jobs["salmon_genes"] == str(bulk)
-    assert not {"star_index", "star_align", "xbp1_quant"} & set(jobs)
+    sheet = (tmp_path / "config" / "samples.tsv").read_text()
+    bulk, single_cell = (str(len(re.findall(rf"\t{assay}\t", sheet))) for assay in ("bulk", "sc"))
+    assert jobs["salmon_quant"] == jobs["xbp1_fastq"] == jobs["salmon_genes"] == bulk
+    assert jobs["kallisto_bus"] == jobs["kallisto_matrix"] == jobs["xbp1_fastq_cells"] == single_cell
+    assert not {"star_index", "star_align", "starsolo", "xbp1_quant", "xbp1_cells"} & set(jobs)
     standard = run_workflow(tmp_path, "-n", "--", *targets)
-    assert {"star_align", "xbp1_quant"} <= set(dict(re.findall(r"^(\w+)\s+(\d+)$", standard.stdout, re.MULTILINE)))
+    planned_standard = set(dict(re.findall(r"^(\w+)\s+(\d+)$", standard.stdout, re.MULTILINE)))
+    assert {"star_align", "starsolo", "xbp1_quant"} <= planned_standard
+    assert not {"salmon_quant", "kallisto_bus"} & planned_standard

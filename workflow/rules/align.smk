@@ -43,7 +43,7 @@ rule starsolo:
     input:
         fastq=get_fastqs,
         index=get_star_index,
-        whitelist=config["align"]["solo"].get("whitelist", []),
+        whitelist=get_whitelist,
     output:
         bam="results/star/{sample}/Aligned.sortedByCoord.out.bam",
         bai="results/star/{sample}/Aligned.sortedByCoord.out.bam.bai",
@@ -105,10 +105,33 @@ rule index_alignment:
         "samtools index {input} {output} > {log} 2>&1"
 
 
+# featureCounts cannot read CRAM: a CRAM is decoded once to a temporary BAM for its three runs.
+rule decode_cram:
+    input:
+        cram=get_user_alignment,
+        fasta=get_fasta,
+    output:
+        temp("results/featurecounts/{sample}/decoded.bam"),
+    log:
+        "logs/decode_cram/{sample}.log",
+    benchmark:
+        "benchmarks/decode_cram/{sample}.tsv"
+    conda:
+        "../../envs/samtools.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 2000 * attempt,
+        runtime=120,
+    params:
+        extra="",
+    shell:
+        "samtools view -b -@ {threads} -T {input.fasta} -o {output} {input.cram} > {log} 2>&1"
+
+
 # featureCounts under each strand setting, so pre-aligned samples get STAR's three columns.
 rule featurecounts:
     input:
-        bam=get_user_alignment,
+        bam=get_countable_alignment,
         gtf=get_gtf,
     output:
         "results/featurecounts/{sample}/s{strand}.tsv",

@@ -99,6 +99,15 @@ def get_fastqs(wildcards):
     return list(table["fq1"]) + list(table["fq2"].dropna())
 
 
+def get_whitelist(wildcards):
+    if "whitelist" not in config["align"]["solo"]:
+        raise WorkflowError(
+            f"10x sample {wildcards.sample} needs the chemistry's cell-barcode whitelist: set "
+            "align.solo.whitelist in the config (e.g. Cell Ranger's 3M-february-2018.txt for 10xv3)."
+        )
+    return config["align"]["solo"]["whitelist"]
+
+
 def star_reads_in(wildcards, input):
     """STAR --readFilesIn: units comma-joined per mate; for 10x, cDNA read first."""
     table = sample_units(wildcards.sample)
@@ -148,6 +157,14 @@ def get_user_alignment(wildcards):
     return get_user_alignment_of(wildcards.sample)
 
 
+def get_countable_alignment(wildcards):
+    """featureCounts reads BAM, not CRAM: a CRAM is decoded to a temporary BAM first."""
+    alignment = get_user_alignment_of(wildcards.sample)
+    if alignment.endswith(".cram"):
+        return f"results/featurecounts/{wildcards.sample}/decoded.bam"
+    return alignment
+
+
 def gene_counts_of(sample):
     """STAR's or salmon's per-gene table, or featureCounts' three strand settings for BAMs."""
     if uses_salmon(sample):
@@ -175,6 +192,8 @@ def matrix_of(sample):
     """Filtered feature-barcode matrix (10x h5, mtx dir, or STARsolo's matrix.mtx in its dir)."""
     if is_prealigned(sample):
         return sample_units(sample)["matrix"].iloc[0]
+    if laptop_mode():
+        return f"results/kallisto/{sample}/filtered/matrix.mtx"
     return f"results/star/{sample}/Solo.out/Gene/filtered/matrix.mtx"
 
 
@@ -228,7 +247,10 @@ def bam_is_paired(sample):
     """Look at the first reads of a pre-aligned BAM: are they paired?"""
     import pysam
 
-    with pysam.AlignmentFile(get_user_alignment_of(sample)) as bam:
+    fasta = config["genomes"][genome_of(sample)]["fasta"]  # CRAM needs its reference
+    with pysam.AlignmentFile(
+        get_user_alignment_of(sample), reference_filename=fasta
+    ) as bam:
         for read, _ in zip(bam.fetch(until_eof=True), range(1000)):
             if read.is_paired:
                 return True
@@ -287,6 +309,12 @@ def salmon_reads_in(wildcards, input):
 def salmon_libtype(wildcards):
     sample = wildcards.sample
     return library_type(declared_strandedness(sample), is_paired_end(sample))
+
+
+def kallisto_reads_in(wildcards):
+    """kallisto bus's reads: R1 and R2 of each unit in turn."""
+    table = sample_units(wildcards.sample)
+    return " ".join(f"{r1} {r2}" for r1, r2 in zip(table["fq1"], table["fq2"]))
 
 
 def chemistry_of(wildcards):

@@ -133,3 +133,118 @@ rule xbp1_fastq_cells:
         chemistry=chemistry_of,
     script:
         "../../scripts/xbp1_fastq_cells.py"
+
+
+# Single-cell counts without a genome index: kallisto bus, then bustools (barcodes corrected
+# against the whitelist, cells called at the knee of the barcode-rank curve, UMIs per gene).
+# bustools sort allocates its whole buffer (default 4G) even for small files: -m 1G, spilling to
+# temporary files beyond that.
+rule kallisto_index:
+    input:
+        transcripts=get_transcripts,
+    output:
+        "resources/kallisto/{genome}.idx",
+    log:
+        "logs/kallisto_index/{genome}.log",
+    benchmark:
+        "benchmarks/kallisto_index/{genome}.tsv"
+    conda:
+        "../../envs/kallisto.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 8000 * attempt,
+        runtime=120,
+    params:
+        extra="",
+    shell:
+        "kallisto index -i {output} {input.transcripts} > {log} 2>&1"
+
+
+rule kallisto_t2g:
+    input:
+        transcripts=get_transcripts,
+        gtf=lambda wc: config["genomes"][wc.genome]["gtf"],
+    output:
+        "resources/kallisto/{genome}.t2g.tsv",
+    log:
+        "logs/kallisto_t2g/{genome}.log",
+    benchmark:
+        "benchmarks/kallisto_t2g/{genome}.tsv"
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 2000 * attempt,
+        runtime=20,
+    params:
+        extra="",
+    script:
+        "../../scripts/kallisto_t2g.py"
+
+
+rule kallisto_bus:
+    input:
+        fastq=get_fastqs,
+        index=lambda wc: f"resources/kallisto/{genome_of(wc.sample)}.idx",
+        t2g=lambda wc: f"resources/kallisto/{genome_of(wc.sample)}.t2g.tsv",
+        whitelist=get_whitelist,
+    output:
+        matrix="results/kallisto/{sample}/counts/cells.mtx",
+        barcodes="results/kallisto/{sample}/counts/cells.barcodes.txt",
+        genes="results/kallisto/{sample}/counts/cells.genes.txt",
+    log:
+        "logs/kallisto_bus/{sample}.log",
+    benchmark:
+        "benchmarks/kallisto_bus/{sample}.tsv"
+    wildcard_constraints:
+        sample=fastq_readout_pattern("sc"),
+    conda:
+        "../../envs/kallisto.yaml"
+    threads: 2
+    resources:
+        mem_mb=lambda wc, attempt: 8000 * attempt,
+        runtime=240,
+    params:
+        reads=kallisto_reads_in,
+        chemistry=chemistry_of,
+        out=subpath(output.matrix, ancestor=2),
+    shell:
+        "(kallisto bus -i {input.index} -x {params.chemistry} --fr-stranded -t {threads}"
+        " -o {params.out} {params.reads}"
+        " && bustools correct -w {input.whitelist} -o {params.out}/corrected.bus {params.out}/output.bus"
+        " && bustools sort -t {threads} -m 1G -T {params.out}/sort -o {params.out}/sorted.bus"
+        " {params.out}/corrected.bus"
+        " && bustools whitelist -o {params.out}/cells.txt {params.out}/sorted.bus"
+        " && bustools capture -b -c {params.out}/cells.txt -e {params.out}/matrix.ec"
+        " -t {params.out}/transcripts.txt -o {params.out}/cells.bus {params.out}/sorted.bus"
+        " && bustools count --genecounts -g {input.t2g} -e {params.out}/matrix.ec"
+        " -t {params.out}/transcripts.txt -o {params.out}/counts/cells {params.out}/cells.bus"
+        " && rm {params.out}/output.bus {params.out}/corrected.bus {params.out}/sorted.bus"
+        ") > {log} 2>&1"
+
+
+# The STARsolo layout (genes × cells), so ire1seq sc and the per-cell readout read it alike.
+rule kallisto_matrix:
+    input:
+        matrix="results/kallisto/{sample}/counts/cells.mtx",
+        t2g=lambda wc: f"resources/kallisto/{genome_of(wc.sample)}.t2g.tsv",
+    output:
+        matrix="results/kallisto/{sample}/filtered/matrix.mtx",
+        barcodes="results/kallisto/{sample}/filtered/barcodes.tsv",
+        features="results/kallisto/{sample}/filtered/features.tsv",
+    log:
+        "logs/kallisto_matrix/{sample}.log",
+    benchmark:
+        "benchmarks/kallisto_matrix/{sample}.tsv"
+    wildcard_constraints:
+        sample=fastq_readout_pattern("sc"),
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 4000 * attempt,
+        runtime=20,
+    params:
+        extra="",
+    script:
+        "../../scripts/kallisto_matrix.py"
