@@ -1,11 +1,18 @@
 """Benchmark: peak memory of laptop mode (no genome index) — the whole demo, and one big sample.
 
-    .venv/bin/python bench/laptop/run.py demo [--cores 2] [--snakefile Snakefile]
+    .venv/bin/python bench/laptop/run.py demo [--cores 2] [--snakefile Snakefile] [--keep DIR]
     .venv/bin/python bench/laptop/run.py sample [--pairs 30] [--pad-mb 0] [--dir /tmp] [--keep]
+    .venv/bin/python bench/laptop/run.py cells [--pad-mb 110] [--dir /tmp] [--keep]
 
 `demo` runs the workflow with `--config mode=laptop` on the demo cohort in a temporary working
-directory (or the new directory --keep) and samples, every 0.2 s, the resident memory of snakemake and all its descendants:
-prints the peak of their sum (what the machine needs) and of the largest single process.
+directory (or in the directory --keep, kept for bench/laptop/compare.py) and samples, every 0.2 s,
+the resident memory of snakemake and all its descendants: prints the peak of their sum (what the
+machine needs) and of the largest single process.
+
+`cells` runs kallisto index, kallisto bus and bustools correct/sort (GNU time: peak memory, wall)
+on one demo 10x sample against the mouse demo transcripts padded with random 2-kb transcripts up
+to --pad-mb Mb: each padded base is one more distinct k-mer (a human transcriptome has on the order
+of 100 M distinct 31-mers, so the default stands in for it; not checked on a real one).
 
 `sample` simulates one human paired-end sample with the demo generator (PAIRS million read pairs,
 reverse-stranded, 20% of XBP1 spliced, demo transcriptome), then runs the laptop-mode steps on it
@@ -144,6 +151,26 @@ def run_sample(pairs: float, pad: float, directory: Path, keep: bool) -> None:
             shutil.rmtree(directory, ignore_errors=True)
 
 
+def run_cells(pad: float, directory: Path, keep: bool) -> None:
+    """kallisto | bustools on one demo 10x sample against the demo transcripts padded by PAD Mb."""
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        from ire1seq.demo.reference import write_reference
+
+        write_reference(build_genome("mouse"), directory / "ref")
+        transcripts = directory / "ref" / "mouse.transcripts.fa"
+        pad_transcriptome(transcripts, directory / "ref" / "mouse.gtf", pad)
+        reads = [REPO / f"resources/demo/sc_fastq/SC_ptx_1_L1_R{mate}.fastq.gz" for mate in (1, 2)]
+        out, whitelist = directory / "bus", REPO / "resources/demo/sc/whitelist.txt"
+        measured(f"kallisto index (demo transcripts + {pad:.0f} Mb)", ["kallisto", "index", "-i", directory / "index", transcripts])
+        measured("kallisto bus -t 2", ["kallisto", "bus", "-i", directory / "index", "-x", "10xv3", "--fr-stranded", "-t", "2", "-o", out, *reads])
+        measured("bustools correct", ["bustools", "correct", "-w", whitelist, "-o", out / "corrected.bus", out / "output.bus"])
+        measured("bustools sort -m 1G", ["bustools", "sort", "-t", "2", "-m", "1G", "-o", out / "sorted.bus", out / "corrected.bus"])
+    finally:
+        if not keep:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -156,10 +183,16 @@ def main() -> None:
     sample.add_argument("--pad-mb", type=float, default=0, help="random transcripts added to the index (Mb)")
     sample.add_argument("--dir", default="/tmp")
     sample.add_argument("--keep", action="store_true")
+    cells = commands.add_parser("cells")
+    cells.add_argument("--pad-mb", type=float, default=110, help="random transcripts added to the index (Mb)")
+    cells.add_argument("--dir", default="/tmp")
+    cells.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONHASHSEED", "0")
     if args.command == "demo":
         run_demo(args.cores, args.snakefile, args.keep)
+    elif args.command == "cells":
+        run_cells(args.pad_mb, Path(args.dir) / "ire1seq_bench_laptop_cells", args.keep)
     else:
         run_sample(args.pairs, args.pad_mb, Path(args.dir) / "ire1seq_bench_laptop", args.keep)
 
