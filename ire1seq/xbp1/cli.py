@@ -56,8 +56,7 @@ def _add_quant(commands) -> None:
     )  # fmt: skip
     parser.add_argument("bams", nargs="+", metavar="BAM", help="BAM/CRAM file(s); one sample each unless one --sample is given")
     parser.add_argument("--reference", help="genome FASTA: the site is located in it (cached); required for CRAM")
-    parser.add_argument("--site", help="site.json from `ire1seq xbp1 locate` (instead of locating)")
-    parser.add_argument("-o", "--output", help="output TSV (default: stdout)")
+    _add_readout_options(parser, "aligned bases")
     parser.add_argument("--sample", action="append", help="sample name, once per BAM (default: file stem); "
                         "given once for several BAMs, they are pooled as units of that sample")  # fmt: skip
     parser.add_argument("--index", action="append", help="index file, once per BAM, when it is not beside the BAM")
@@ -66,8 +65,6 @@ def _add_quant(commands) -> None:
     parser.add_argument("--umi-tag", default="UB", help="UMI tag (default UB)")
     parser.add_argument("--barcodes", help="keep only these cells: barcodes.tsv(.gz), a 10x/STARsolo matrix dir or .h5")
     parser.add_argument("--min-mapq", type=int, default=10, help="minimum mapping quality (default 10)")
-    parser.add_argument("--min-overhang", type=int, default=8, help="aligned bases required beyond the removed bases, on each side (default 8)")
-    parser.add_argument("--min-informative", type=int, default=10, help="fewer informative fragments = status low_coverage (default 10)")
     parser.add_argument("--include-duplicates", action="store_true", help="count reads flagged as duplicates")
     parser.add_argument("--keep-secondary", action="store_true", help="count secondary alignments")
     parser.add_argument("--keep-supplementary", action="store_true", help="count supplementary alignments")
@@ -90,16 +87,21 @@ def _add_fastq(commands) -> None:
     parser.add_argument("fastq", nargs="+", metavar="FASTQ", help="R1 [R2] of one sample (for --per-cell: R1 R2)")
     parser.add_argument("--organism", choices=["human", "mouse"], help="use the built-in XBP1 sequence of this organism")
     parser.add_argument("--reference", help="genome or transcript FASTA: the site is located in it (cached)")
-    parser.add_argument("--site", help="site.json from `ire1seq xbp1 locate`")
-    parser.add_argument("-o", "--output", help="output TSV (default: stdout)")
+    _add_readout_options(parser, "bases")
     parser.add_argument("--sample", help="sample name (default: R1's file name without _R1 and .fastq.gz)")
     parser.add_argument("--per-cell", action="store_true", help="count UMIs per cell barcode (10x R1 + R2)")
     parser.add_argument("--chemistry", choices=sorted(CHEMISTRY), default="10xv3", help="10x barcode/UMI lengths (default 10xv3)")
     parser.add_argument("--barcodes", help="keep only these cells (one-substitution correction): barcodes.tsv(.gz), matrix dir or .h5")
-    parser.add_argument("--min-overhang", type=int, default=8, help="bases required beyond the removed bases, on each side (default 8)")
-    parser.add_argument("--min-informative", type=int, default=10, help="fewer informative fragments = status low_coverage (default 10)")
     parser.add_argument("--threads", type=int, default=1, help="2 or more: decompress in a background thread (default 1)")
     parser.set_defaults(func=run_fastq)
+
+
+def _add_readout_options(parser, evidence: str) -> None:
+    """Options `quant` and `fastq` share: where the site comes from, the output, the thresholds."""
+    parser.add_argument("--site", help="site.json from `ire1seq xbp1 locate` (instead of locating)")
+    parser.add_argument("-o", "--output", help="output TSV (default: stdout)")
+    parser.add_argument("--min-overhang", type=int, default=8, help=f"{evidence} required beyond the removed bases, on each side (default 8)")
+    parser.add_argument("--min-informative", type=int, default=10, help="fewer informative fragments = status low_coverage (default 10)")
 
 
 def _add_pseudobulk(commands) -> None:
