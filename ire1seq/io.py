@@ -7,6 +7,12 @@ import pandas as pd
 from ire1seq.errors import InputError
 
 
+def is_gzipped(path) -> bool:
+    """Sniffed by the magic bytes, whatever the file's name says."""
+    with open(path, "rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
+
+
 def read_tsv(path, what="table", **kwargs) -> pd.DataFrame:
     """Read a tab-separated table, turning pandas' errors into one clear message."""
     path = Path(path)

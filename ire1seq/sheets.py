@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ire1seq.errors import InputError
-from ire1seq.io import read_tsv
+from ire1seq.io import is_gzipped, read_tsv
 
 FASTQ_COLUMNS = ("fq1", "fq2")
 
@@ -118,8 +118,7 @@ def check_file(path, column: str, where: str) -> None:
 
 def check_fastq_head(path, column: str, where: str) -> None:
     """Read the first record: catches non-FASTQ, broken gzip and empty files before alignment."""
-    with open(path, "rb") as handle:
-        opener = gzip.open if handle.read(2) == b"\x1f\x8b" else open
+    opener = gzip.open if is_gzipped(path) else open
     try:
         with opener(path, "rt") as handle:
             head = [handle.readline() for _ in range(4)]

@@ -1,5 +1,6 @@
 """Single-cell counts without STAR (laptop mode): kallisto | bustools output into STARsolo's layout."""
 
+import gzip
 import re
 import shutil
 
@@ -95,3 +96,17 @@ def test_laptop_mode_counts_the_planted_cells_and_molecules_without_star(tmp_pat
     found = pd.Series(np.asarray(adata.X.sum(axis=1)).ravel(), index=adata.obs["barcode"].to_numpy())
     ratio = found[truth["barcode"]].to_numpy() / truth["n_molecules"].to_numpy()
     assert 0.97 <= np.median(ratio) <= 1.0 and ratio.min() > 0.9, (np.median(ratio), ratio.min())
+
+
+@pytest.mark.parametrize("mode", ["standard", "laptop"])
+def test_a_gzipped_whitelist_is_refused_before_anything_runs(tmp_path, mode):
+    from conftest import REPO, link_inputs, run_workflow
+
+    link_inputs(tmp_path)
+    whitelist = tmp_path / "whitelist.txt.gz"
+    whitelist.write_bytes(gzip.compress((REPO / "resources/demo/sc/whitelist.txt").read_bytes()))
+    setting = f"align={{solo: {{whitelist: {whitelist}}}}}"
+    result = run_workflow(tmp_path, "-n", "--config", f"mode={mode}", setting, "--", "results/xbp1/pseudobulk.tsv")
+    assert result.returncode != 0
+    message = result.stdout + result.stderr
+    assert f"align.solo.whitelist {whitelist} is gzip-compressed" in message and "gunzip -c" in message

@@ -27,6 +27,7 @@ import pandas as pd
 from isal import igzip, igzip_threaded
 
 from ire1seq.errors import InputError
+from ire1seq.io import is_gzipped
 from ire1seq.xbp1.cells import cell_table
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
 from ire1seq.xbp1.quant import COUNTS
@@ -232,9 +233,7 @@ def _scan(b1, s1, e1, b2, s2, e2, paired, use1, use2, lut, table, k, kmers, code
 
 
 def _open(path: Path, threads: int):
-    with open(path, "rb") as probe:
-        gzipped = probe.read(2) == b"\x1f\x8b"
-    if not gzipped:
+    if not is_gzipped(path):
         return open(path, "rb")
     return igzip_threaded.open(path, "rb", threads=1) if threads > 1 else igzip.open(path, "rb")
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ire1seq.errors import InputError
+from ire1seq.io import is_gzipped
 
 INTRON = 26
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "xbp1"
@@ -256,9 +257,7 @@ class _Scanner:
 
 
 def _open_fasta(path: Path):
-    with open(path, "rb") as probe:
-        magic = probe.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+    return gzip.open(path, "rb") if is_gzipped(path) else open(path, "rb")
 
 
 def scan_fasta(path, knowns):

@@ -8,6 +8,7 @@ from snakemake.utils import validate
 
 from ire1seq.de.design import targets as de_targets
 from ire1seq.errors import InputError
+from ire1seq.io import is_gzipped
 from ire1seq.sc.settings import targets as sc_targets
 from ire1seq.salmon import library_type
 from ire1seq.sheets import load_samples, load_units
@@ -100,12 +101,19 @@ def get_fastqs(wildcards):
 
 
 def get_whitelist(wildcards):
-    if "whitelist" not in config["align"]["solo"]:
+    """The 10x barcode whitelist, as plain text: STARsolo and bustools misread a gzipped one."""
+    path = config["align"]["solo"].get("whitelist")
+    if path is None:
         raise WorkflowError(
             f"10x sample {wildcards.sample} needs the chemistry's cell-barcode whitelist: set "
             "align.solo.whitelist in the config (e.g. Cell Ranger's 3M-february-2018.txt for 10xv3)."
         )
-    return config["align"]["solo"]["whitelist"]
+    if os.path.isfile(path) and is_gzipped(path):
+        raise WorkflowError(
+            f"align.solo.whitelist {path} is gzip-compressed; STARsolo and bustools read plain "
+            f"text: decompress it (gunzip -c {path} > whitelist.txt) and point the config there."
+        )
+    return path
 
 
 def star_reads_in(wildcards, input):
