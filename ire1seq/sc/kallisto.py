@@ -18,6 +18,7 @@ from scipy import sparse
 
 from ire1seq.counts import genes_from_gtf
 from ire1seq.errors import InputError
+from ire1seq.io import is_gzipped
 from ire1seq.salmon import transcript_gene_map
 
 VERSION = re.compile(r"\.\d+$")
@@ -26,7 +27,7 @@ VERSION = re.compile(r"\.\d+$")
 def fasta_names(path) -> list:
     """Sequence names (first word of each header) of a transcript FASTA, as kallisto reads them."""
     path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
+    opener = gzip.open if is_gzipped(path) else open
     with opener(path, "rt") as handle:
         names = [line[1:].split(maxsplit=1)[0] for line in handle if line.startswith(">")]
     if not names:

@@ -319,6 +319,14 @@ def salmon_libtype(wildcards):
     return library_type(declared_strandedness(sample), is_paired_end(sample))
 
 
+def get_kallisto_index(wildcards):
+    return f"resources/kallisto/{genome_of(wildcards.sample)}.idx"
+
+
+def get_kallisto_t2g(wildcards):
+    return f"resources/kallisto/{genome_of(wildcards.sample)}.t2g.tsv"
+
+
 def kallisto_reads_in(wildcards):
     """kallisto bus's reads: R1 and R2 of each unit in turn."""
     table = sample_units(wildcards.sample)

@@ -185,8 +185,8 @@ rule kallisto_t2g:
 rule kallisto_bus:
     input:
         fastq=get_fastqs,
-        index=lambda wc: f"resources/kallisto/{genome_of(wc.sample)}.idx",
-        t2g=lambda wc: f"resources/kallisto/{genome_of(wc.sample)}.t2g.tsv",
+        index=get_kallisto_index,
+        t2g=get_kallisto_t2g,
         whitelist=get_whitelist,
     output:
         matrix="results/kallisto/{sample}/counts/cells.mtx",
@@ -227,7 +227,7 @@ rule kallisto_bus:
 rule kallisto_matrix:
     input:
         matrix="results/kallisto/{sample}/counts/cells.mtx",
-        t2g=lambda wc: f"resources/kallisto/{genome_of(wc.sample)}.t2g.tsv",
+        t2g=get_kallisto_t2g,
     output:
         matrix="results/kallisto/{sample}/filtered/matrix.mtx",
         barcodes="results/kallisto/{sample}/filtered/barcodes.tsv",
