@@ -12,8 +12,10 @@ TOOLS := STAR:rna-star samtools:samtools featureCounts:subread salmon:salmon kal
 # Aligners the benchmarks compare against (bench/xbp1_accuracy, bench/xbp1_fastq); not needed to run.
 BENCH_TOOLS := hisat2:hisat2 minimap2:minimap2 bowtie2:bowtie2
 DEMO_FASTQ := resources/demo/fastq/.complete
+# As in an activated .venv: the workflow's shell rules run its `ire1seq` command.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup tools bench-tools demo demo-data test lint clean
+.PHONY: setup tools bench-tools demo demo-data test test-fast lint clean
 
 setup: $(VENV)/.installed tools
 
@@ -58,6 +60,10 @@ lint: setup
 
 test: setup demo-data lint
 	$(BIN)/pytest -q
+
+# The inner loop: unit tests only (no workflow runs, no demo FASTQ needed).
+test-fast: setup
+	$(BIN)/pytest -q -m "not slow"
 
 clean:
 	rm -rf results logs benchmarks resources/star .snakemake

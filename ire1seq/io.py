@@ -1,8 +1,15 @@
-"""Reading and writing the tidy tables every step shares."""
+"""Reading and writing the tidy tables every step shares.
 
+Outputs are written to a temporary name beside their target and renamed once complete, so a
+failed or interrupted step never leaves half a table, and never replaces one of its inputs.
+Nothing here imports pandas at module level: the XBP1 commands write their rows without it.
+"""
+
+import math
+import os
+import sys
+from contextlib import contextmanager
 from pathlib import Path
-
-import pandas as pd
 
 from ire1seq.errors import InputError
 
@@ -13,8 +20,10 @@ def is_gzipped(path) -> bool:
         return handle.read(2) == b"\x1f\x8b"
 
 
-def read_tsv(path, what="table", **kwargs) -> pd.DataFrame:
+def read_tsv(path, what="table", **kwargs):
     """Read a tab-separated table, turning pandas' errors into one clear message."""
+    import pandas as pd
+
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{what} {path} does not exist; check the path in your config or command line.")
@@ -27,10 +36,70 @@ def read_tsv(path, what="table", **kwargs) -> pd.DataFrame:
         ) from None
 
 
-def write_table(df: pd.DataFrame, path, parquet: bool = False) -> None:
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        if one.exists() and other.exists():
+            return os.path.samefile(one, other)
+    except OSError:
+        pass
+    return one.resolve() == other.resolve()
+
+
+def refuse_overwrite(outputs, inputs) -> None:
+    """Stop before anything is read when an output would replace an input (same path or link)."""
+    for output in outputs:
+        for given in inputs:
+            if output is not None and given is not None and _same_file(Path(output), Path(given)):
+                raise InputError(
+                    f"output {output} is the input {given}: writing it would destroy that input. "
+                    "Give an output path (-o) that is not one of the command's input files."
+                )
+
+
+@contextmanager
+def output_file(path, mode: str = "w"):
+    """A handle on `path`'s temporary twin, renamed to `path` when the block completes.
+
+    Errors creating or writing the file become an InputError naming the path.
+    """
+    path = Path(path)
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(part, mode) as handle:
+            yield handle
+        os.replace(part, path)
+    except OSError as err:
+        raise InputError(
+            f"cannot write {path} ({err.strerror or err}); give a writable output path with free space."
+        ) from None
+    finally:
+        if part.exists():
+            part.unlink()
+
+
+def write_table(df, path, parquet: bool = False) -> None:
     """Write TSV with a header, empty cells for NA; optionally the same table as Parquet beside it."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, sep="\t", index=False, na_rep="")
+    with output_file(path) as handle:
+        df.to_csv(handle, sep="\t", index=False, na_rep="")
     if parquet:
-        df.to_parquet(path.with_suffix(".parquet"), index=False)
+        with output_file(path.with_suffix(".parquet"), "wb") as handle:
+            df.to_parquet(handle, index=False)
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def write_rows(rows, columns, path=None) -> None:
+    """Rows (dicts keyed by column) as a TSV table like write_table's, to `path` or stdout."""
+    lines = ["\t".join(columns)] + ["\t".join(_cell(row[c]) for c in columns) for row in rows]
+    text = "\n".join(lines) + "\n"
+    if path is None:
+        sys.stdout.write(text)
+        return
+    with output_file(path) as handle:
+        handle.write(text)

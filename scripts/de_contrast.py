@@ -1,4 +1,4 @@
-"""Rule de_contrast: Wald test, shrinkage and gene-set test of one contrast from its design's fit."""
+"""Rule de_contrast: Wald test, shrinkage, gene-set test and volcano of one contrast from its design's fit."""
 
 import logging
 import sys
@@ -9,12 +9,13 @@ logging.basicConfig(stream=sys.stderr, level=logging.INFO)
 from ire1seq.de.fit import run_contrast  # noqa: E402
 
 run_contrast(
-    snakemake.input.fit,
-    snakemake.wildcards.contrast,
-    snakemake.params.contrast,
-    snakemake.input.genesets,
-    snakemake.params.alpha,
-    snakemake.threads,
-    snakemake.output.results,
-    snakemake.output.genesets,
+    fit=snakemake.input.fit,
+    name=snakemake.wildcards.contrast,
+    spec=snakemake.params.contrast,
+    genesets=snakemake.input.genesets,
+    alpha=snakemake.params.alpha,
+    threads=snakemake.threads,
+    results_out=snakemake.output.results,
+    genesets_out=snakemake.output.genesets,
+    volcano_out=snakemake.output.volcano,
 )

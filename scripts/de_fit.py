@@ -1,4 +1,4 @@
-"""Rule de_fit: one pydeseq2 fit per design (pickled), its normalised counts and VST."""
+"""Rule de_fit: one pydeseq2 fit per design (pickled), its normalised counts, VST, PCA and heatmap."""
 
 import logging
 import sys
@@ -9,13 +9,16 @@ logging.basicConfig(stream=sys.stderr, level=logging.INFO)
 from ire1seq.de.fit import run_design  # noqa: E402
 
 run_design(
-    snakemake.input.counts,
-    snakemake.input.samples,
-    snakemake.wildcards.design,
-    snakemake.params.design,
-    snakemake.threads,
-    snakemake.output.fit,
-    snakemake.output.normalized,
-    snakemake.output.vst,
-    snakemake.params.control_genes,
+    counts=snakemake.input.counts,
+    samples=snakemake.input.samples,
+    name=snakemake.wildcards.design,
+    spec=snakemake.params.design,
+    threads=snakemake.threads,
+    control_genes=snakemake.params.control_genes,
+    genesets=snakemake.input.genesets,
+    fit_out=snakemake.output.fit,
+    normalized_out=snakemake.output.normalized,
+    vst_out=snakemake.output.vst,
+    pca_out=snakemake.output.pca,
+    heatmap_out=snakemake.output.heatmap,
 )

@@ -20,9 +20,14 @@ def link_inputs(workdir: Path) -> None:
             (workdir / "resources" / entry.name).symlink_to(entry)
 
 
+def workflow_env() -> dict:
+    """The environment of an activated .venv: its `ire1seq` command is what the shell rules run."""
+    return {**os.environ, "PATH": f"{SNAKEMAKE.parent}{os.pathsep}{os.environ['PATH']}", "PYTHONHASHSEED": "0"}
+
+
 def run_workflow(workdir: Path, *args: str) -> subprocess.CompletedProcess:
     command = [str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--cores", "2", *args]
-    return subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    return subprocess.run(command, capture_output=True, text=True, env=workflow_env())
 
 
 @pytest.fixture(scope="session")

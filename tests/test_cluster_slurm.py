@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 CLUSTER = REPO / "tests" / "cluster"
 JOB_MEM_MB = 1000  # what each job asks SLURM for here (the node does not enforce memory: no cgroups)
-SAMPLES_PER_GROUP_JOB = 20  # per-sample alignment + XBP1 jobs batched into one SLURM job
+SAMPLES_PER_GROUP_JOB = 20  # per-sample alignment jobs batched into one SLURM job
 VARIABLE_TABLES = ("results/featurecounts/",)  # featureCounts headers embed the working dir
 
 
@@ -59,7 +59,6 @@ def node_fitting_options(workdir: Path) -> list[str]:
         cpus.split()[0],
         "--groups",
         "star_align=per_sample",
-        "xbp1_quant=per_sample",
         "--group-components",
         f"per_sample={SAMPLES_PER_GROUP_JOB}",
         "--set-resources",

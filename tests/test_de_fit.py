@@ -57,19 +57,17 @@ def run(tmp_path_factory):
     )
     sets.to_csv(genesets / "sets.tsv", sep="\t", index=False)
     run_design(
-        tmp / "counts.tsv",
-        tmp / "samples.tsv",
-        "drg",
-        DESIGN,
-        1,
-        tmp / "fit.pkl",
-        tmp / "normalized.tsv",
-        tmp / "vst.tsv",
-    )
+        counts=tmp / "counts.tsv", samples=tmp / "samples.tsv", name="drg", spec=DESIGN, threads=1,
+        genesets=genesets, fit_out=tmp / "fit.pkl", normalized_out=tmp / "normalized.tsv", vst_out=tmp / "vst.tsv",
+        pca_out=tmp / "pca.png", heatmap_out=tmp / "heatmap.png",
+    )  # fmt: skip
     out = {}
     for name, spec in CONTRASTS.items():
         with pytest.warns(GeneSetWarning, match="gene set absent"):
-            run_contrast(tmp / "fit.pkl", name, spec, genesets, 0.05, 1, tmp / f"{name}.tsv", tmp / f"{name}.sets.tsv")
+            run_contrast(
+                fit=tmp / "fit.pkl", name=name, spec=spec, genesets=genesets, alpha=0.05, threads=1,
+                results_out=tmp / f"{name}.tsv", genesets_out=tmp / f"{name}.sets.tsv", volcano_out=tmp / f"{name}.png",
+            )  # fmt: skip
         out[name] = read_tsv(tmp / f"{name}.tsv").set_index("gene_id")
         out[f"{name}.sets"] = read_tsv(tmp / f"{name}.sets.tsv").set_index("set")
     out["vst"] = read_tsv(tmp / "vst.tsv")

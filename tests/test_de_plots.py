@@ -1,9 +1,10 @@
-"""The DE figures are drawn from the workflow's own tables (no fit needed here)."""
+"""The DE figures are drawn from in-memory results and VST tables and from the scores table."""
 
 import numpy as np
 import pandas as pd
 
-from ire1seq.de.plots import plot_contrast, plot_design
+from ire1seq.de.design import Design
+from ire1seq.de.plots import plot_contrast, plot_expression, plot_scores
 
 
 def test_contrast_and_design_figures_written(tmp_path):
@@ -24,11 +25,9 @@ def test_contrast_and_design_figures_written(tmp_path):
         }
     )
     results.loc[:2, ["log2FoldChange", "pvalue", "padj"]] = [2.0, 1e-8, 1e-6]
-    results.to_csv(tmp_path / "results.tsv", sep="\t", index=False)
     vst = pd.DataFrame(rng.normal(8, 1, size=(60, 8)), columns=samples)
     vst.insert(0, "gene_name", genes)
     vst.insert(0, "gene_id", genes)
-    vst.to_csv(tmp_path / "vst.tsv", sep="\t", index=False)
     sheet = pd.DataFrame(
         {"sample": samples, "treatment": ["vehicle", "paclitaxel"] * 4, "batch": ["b1"] * 4 + ["b2"] * 4}
     )
@@ -37,11 +36,12 @@ def test_contrast_and_design_figures_written(tmp_path):
         tmp_path / "scores.tsv", sep="\t", index=False
     )
 
-    plot_contrast(tmp_path / "results.tsv", tmp_path / "sets", 0.05, "c", tmp_path / "volcano.png")
+    plot_contrast(results, tmp_path / "sets", 0.05, "c", tmp_path / "volcano.png")
     spec = {"formula": "~ batch + treatment", "levels": {"treatment": "vehicle"}}
     outputs = [tmp_path / f"{kind}.png" for kind in ("pca", "heatmap", "scores")]
-    plot_design(
-        tmp_path / "vst.tsv", tmp_path / "samples.tsv", tmp_path / "scores.tsv", tmp_path / "sets", "d", spec, *outputs
+    plot_expression(
+        vst, sheet.set_index("sample"), Design.from_config("d", spec), tmp_path / "sets", pca_out=outputs[0], heatmap_out=outputs[1]
     )
+    plot_scores(tmp_path / "scores.tsv", tmp_path / "samples.tsv", "d", spec, outputs[2])
     for path in [tmp_path / "volcano.png", *outputs]:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

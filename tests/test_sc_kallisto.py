@@ -81,6 +81,7 @@ def test_bustools_output_that_disagrees_with_itself_is_reported(reference, tmp_p
         write_solo_dir(tmp_path / "cells", t2g, tmp_path / "filtered", "SC_1")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (shutil.which("kallisto") and shutil.which("bustools")), reason="kallisto/bustools not installed")
 def test_laptop_mode_counts_the_planted_cells_and_molecules_without_star(tmp_path):
     from conftest import REPO, link_inputs, run_workflow

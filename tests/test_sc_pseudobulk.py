@@ -59,7 +59,7 @@ def test_small_groups_and_unassigned_cells_are_left_out(cells):
 
 
 def test_macrophage_de_finds_the_planted_program_genes(cells, tmp_path):
-    write_pseudobulk(cells, tmp_path / "counts.tsv", tmp_path / "sheet.tsv")
+    write_pseudobulk(cells, counts_out=tmp_path / "counts.tsv", sheet_out=tmp_path / "sheet.tsv")
     assert read_counts(tmp_path / "counts.tsv").shape[1] == 1 + 8
     assert read_samples(tmp_path / "sheet.tsv").index[0] == "P1.macrophage"
     pseudobulk_de(tmp_path / "counts.tsv", tmp_path / "sheet.tsv", SPEC, "ptx", tmp_path / "ptx" / "results.tsv")

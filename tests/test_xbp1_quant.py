@@ -8,9 +8,9 @@ import pytest
 import xbp1_bams as fx
 
 from ire1seq.errors import InputError
-from ire1seq.io import write_table
+from ire1seq.io import write_rows
 from ire1seq.xbp1.alignments import Options
-from ire1seq.xbp1.quant import bulk_table, quant_bulk
+from ire1seq.xbp1.quant import BULK_COLUMNS, quant_bulk
 from ire1seq.xbp1.site import locate, revcomp
 
 
@@ -163,7 +163,7 @@ def test_empty_bam_reports_no_reads_with_empty_fraction(tmp_path, human):
     row = quant_bulk(bam, site, "empty")
     assert (row["informative"], row["status"]) == (0, "no_reads")
     assert all(math.isnan(row[c]) for c in ("fraction_spliced", "ci_low", "ci_high", "log2_spliced_ratio"))
-    write_table(bulk_table([row]), tmp_path / "out.tsv")
+    write_rows([row], BULK_COLUMNS, tmp_path / "out.tsv")
     assert (tmp_path / "out.tsv").read_text().splitlines()[1] == "empty\t0\t0\t0\t0\t\t\t\t\tno_reads"
 
 

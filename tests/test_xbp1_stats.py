@@ -7,7 +7,7 @@ import pytest
 
 from ire1seq.errors import InputError
 from ire1seq.xbp1.pseudobulk import pseudobulk
-from ire1seq.xbp1.stats import add_readout
+from ire1seq.xbp1.stats import add_readout, wilson
 from ire1seq.xbp1.summary import combine_bulk, write_multiqc
 
 
@@ -28,6 +28,15 @@ def test_wilson_interval_ratio_and_status():
     empty = readout(0, 0)
     assert empty["status"] == "no_reads" and empty["informative"] == 0
     assert math.isnan(empty["fraction_spliced"]) and math.isnan(empty["log2_spliced_ratio"])
+
+
+def test_wilson_interval_equals_statsmodels():
+    from statsmodels.stats.proportion import proportion_confint
+
+    for trials in (1, 2, 3, 7, 10, 57, 250, 10_000):
+        for successes in sorted({0, 1, trials // 3, trials // 2, trials - 1, trials}):
+            expected = proportion_confint(successes, trials, alpha=0.05, method="wilson")
+            assert wilson(successes, trials) == tuple(map(float, expected))  # to the last bit
 
 
 def cells_table():

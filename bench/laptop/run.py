@@ -189,6 +189,7 @@ def main() -> None:
     cells.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"  # as in an activated .venv (ire1seq)
     if args.command == "demo":
         run_demo(args.cores, args.snakefile, args.keep)
     elif args.command == "cells":

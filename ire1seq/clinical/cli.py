@@ -3,8 +3,6 @@
 import argparse
 from pathlib import Path
 
-from ire1seq.clinical.pipeline import PATIENT_BLOOD, build_tables, write_tables
-from ire1seq.clinical.plots import plot_clinical
 from ire1seq.errors import InputError
 
 
@@ -65,7 +63,7 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--sample-filter",
         type=_filter,
-        default=PATIENT_BLOOD,
+        default={"organism": "human", "assay": "bulk"},
         help="COLUMN=VALUE pairs that mark patient blood samples in samples.tsv (default: organism=human,assay=bulk)",
     )
     parser.add_argument(
@@ -79,6 +77,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> None:
+    from ire1seq.clinical.pipeline import build_tables, write_tables
+    from ire1seq.clinical.plots import plot_clinical
+
     if args.bootstrap < 100:
         raise InputError(
             f"--bootstrap {args.bootstrap} is too few resamples for a 95% interval; use at least 100."

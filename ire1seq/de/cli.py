@@ -3,13 +3,7 @@
 import re
 from pathlib import Path
 
-from ire1seq.de.design import Design
-from ire1seq.de.fit import expression_tables, fit_design, gene_set_table, test_contrast
-from ire1seq.de.genesets import load_genesets
-from ire1seq.de.inputs import read_counts, read_samples
-from ire1seq.de.scores import sample_scores
 from ire1seq.errors import InputError
-from ire1seq.io import write_table
 
 CONTRAST_HELP = """contrast to test (repeatable): VARIABLE,TEST,BASE (e.g. treatment,paclitaxel,vehicle:
 TEST vs BASE with the other variables at their base level); an interaction VAR=LEVEL,VAR=LEVEL
@@ -97,6 +91,12 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
 
 
 def run_de(args) -> None:
+    from ire1seq.de.design import Design
+    from ire1seq.de.fit import expression_tables, fit_design, gene_set_table, test_contrast
+    from ire1seq.de.genesets import load_genesets
+    from ire1seq.de.inputs import read_counts, read_samples
+    from ire1seq.io import write_table
+
     contrasts = dict(parse_contrast(text) for text in args.contrast)
     levels = {spec["variable"]: spec["base"] for spec in contrasts.values() if "variable" in spec}
     levels |= _pairs(args.level, "--level")
@@ -118,6 +118,9 @@ def run_de(args) -> None:
 
 
 def run_score(args) -> None:
+    from ire1seq.de.scores import sample_scores
+    from ire1seq.io import write_table
+
     scores = sample_scores(
         args.counts, args.genesets, args.samples, args.xbp1, args.threads, _names(args.control_genes)
     )

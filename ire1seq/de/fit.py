@@ -18,9 +18,20 @@ from ire1seq.de.genesets import load_genesets, sets_for
 from ire1seq.de.inputs import counts_of, read_counts, read_samples
 from ire1seq.de.settest import residual_effects, camera_table
 from ire1seq.errors import InputError
-from ire1seq.io import write_table
+from ire1seq.io import output_file, write_table
 
 log = logging.getLogger(__name__)
+
+GENES_PER_WORKER = 2000  # a pydeseq2 worker process takes 1-2 s to start: small matrices fit faster in one
+
+
+def workers(threads: int, n_genes: int) -> int:
+    """Processes for pydeseq2's per-gene fits: one per GENES_PER_WORKER genes, at most `threads`.
+
+    The results do not depend on it; only the time does.
+    """
+    return max(1, min(threads, n_genes // GENES_PER_WORKER))
+
 
 RESULT_COLUMNS = [
     "gene_id",
@@ -68,7 +79,7 @@ def fit_design(
         design=design.formula,
         control_genes=control_gene_ids(counts.loc[kept, "gene_name"], design.control_genes, f"design {design.name}"),
         refit_cooks=True,
-        n_cpus=threads,
+        n_cpus=workers(threads, len(kept)),
         quiet=True,
         low_memory=True,
     )
@@ -112,7 +123,7 @@ def _organism(samples: pd.DataFrame, design: Design):
 def test_contrast(dds: DeseqDataSet, design: Design, name: str, spec: dict, alpha=0.05, threads=1) -> pd.DataFrame:
     """SPEC results table for one contrast; log2FoldChange_shrunk is empty unless it is one coefficient."""
     vector, coef = contrast_vector(dds.obsm["design_matrix"], dds.obs, design, name, spec)
-    stats = DeseqStats(dds, contrast=vector, alpha=alpha, quiet=True, n_cpus=threads)
+    stats = DeseqStats(dds, contrast=vector, alpha=alpha, quiet=True, n_cpus=workers(threads, dds.n_vars))
     stats.summary()
     table = stats.results_df.copy()
     if coef is None:
@@ -144,24 +155,31 @@ def expression_tables(dds: DeseqDataSet) -> tuple[pd.DataFrame, pd.DataFrame]:
     return table("normed_counts"), table("vst_counts")
 
 
-def run_design(
-    counts_path, samples_path, name: str, spec: dict, threads: int, fit_out, normalized_out, vst_out, control_genes=()
-):
-    """Workflow step: fit one design, pickle it, write its normalised counts and VST."""
+def run_design(*, counts, samples, name: str, spec: dict, threads: int, control_genes=(), genesets,
+               fit_out, normalized_out, vst_out, pca_out, heatmap_out) -> None:  # fmt: skip
+    """Workflow step: fit one design, pickle it, write its normalised counts and VST and draw them."""
+    from ire1seq.de.plots import plot_expression
+
     design = Design.from_config(name, {**spec, "control_genes": list(control_genes)})
-    dds = fit_design(read_counts(counts_path), read_samples(samples_path), design, threads, counts_path, samples_path)
+    sheet = read_samples(samples)
+    dds = fit_design(read_counts(counts), sheet, design, threads, counts, samples)
     normalized, vst = expression_tables(dds)
     write_table(normalized, normalized_out)
     write_table(vst, vst_out)
-    with open(fit_out, "wb") as handle:
+    with output_file(fit_out, "wb") as handle:
         pickle.dump({"design": design, "dds": dds}, handle)
+    plot_expression(vst, sheet, design, genesets, pca_out=pca_out, heatmap_out=heatmap_out)
 
 
-def run_contrast(fit_path, name: str, spec: dict, genesets_dir, alpha: float, threads: int, results_out, genesets_out):
-    """Workflow step: one contrast of a pickled design fit → results.tsv and genesets.tsv."""
-    with open(fit_path, "rb") as handle:
-        fit = pickle.load(handle)
-    design, dds = fit["design"], fit["dds"]
+def run_contrast(*, fit, name: str, spec: dict, genesets, alpha: float, threads: int,
+                 results_out, genesets_out, volcano_out) -> None:  # fmt: skip
+    """Workflow step: one contrast of a pickled design fit → results, gene-set tests, volcano."""
+    from ire1seq.de.plots import plot_contrast
+
+    with open(fit, "rb") as handle:
+        fitted = pickle.load(handle)
+    design, dds = fitted["design"], fitted["dds"]
     results = test_contrast(dds, design, name, spec, alpha, threads)
     write_table(results, results_out)
-    write_table(gene_set_table(dds, results, load_genesets(genesets_dir), alpha), genesets_out)
+    write_table(gene_set_table(dds, results, load_genesets(genesets), alpha), genesets_out)
+    plot_contrast(results, genesets, alpha, name, volcano_out)

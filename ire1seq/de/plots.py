@@ -1,4 +1,7 @@
-"""Figures for a contrast (volcano) and a design (PCA, program heatmap, scores by group)."""
+"""Figures for a contrast (volcano) and a design (PCA, program heatmap, scores by group).
+
+Drawn by the steps that computed the data (de_fit, de_contrast), from what they hold in memory.
+"""
 
 import matplotlib
 
@@ -6,12 +9,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from sklearn.decomposition import PCA  # noqa: E402
 
-from ire1seq.de.design import Design  # noqa: E402
+from ire1seq.de.design import Design, design_samples  # noqa: E402
 from ire1seq.de.genesets import load_genesets  # noqa: E402
 from ire1seq.de.inputs import read_samples  # noqa: E402
 from ire1seq.io import read_tsv  # noqa: E402
+from ire1seq.plotting import save_figure  # noqa: E402
 
 MAX_LABELS = 30
 MAX_LEGEND = 12
@@ -32,11 +35,13 @@ def volcano(results: pd.DataFrame, program: pd.Series, alpha: float, title: str,
     ax.set(xlabel="log2 fold change", ylabel="-log10 p-value", title=title)
     if in_program.any():
         ax.legend(fontsize=6, frameon=False)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def pca(vst: pd.DataFrame, meta: pd.DataFrame, title: str, path) -> None:
     """PC1/PC2 of the 500 most variable VST genes, one panel per design variable."""
+    from sklearn.decomposition import PCA
+
     top = vst.loc[vst.var(axis=1).nlargest(500).index]
     model = PCA(n_components=2).fit(top.T.to_numpy())
     coords = model.transform(top.T.to_numpy())
@@ -51,7 +56,7 @@ def pca(vst: pd.DataFrame, meta: pd.DataFrame, title: str, path) -> None:
         )
         if meta[variable].nunique() <= MAX_LEGEND:
             ax.legend(fontsize=6, frameon=False)
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def heatmap(vst: pd.DataFrame, program: pd.Series, meta: pd.DataFrame, title: str, path) -> None:
@@ -68,7 +73,7 @@ def heatmap(vst: pd.DataFrame, program: pd.Series, meta: pd.DataFrame, title: st
     ax.set_xticks(range(len(order)), ["/".join(map(str, meta.loc[s])) for s in order], rotation=90, fontsize=5)
     ax.set_title(title)
     fig.colorbar(image, ax=ax, label="z (VST)")
-    _save(fig, path)
+    save_figure(fig, path)
 
 
 def scores_by_group(scores: pd.DataFrame, meta: pd.DataFrame, title: str, path) -> None:
@@ -90,13 +95,7 @@ def scores_by_group(scores: pd.DataFrame, meta: pd.DataFrame, title: str, path) 
         ax.set_xticks(range(1, len(levels) + 1), levels, rotation=90, fontsize=6)
         ax.set_title(column, fontsize=8)
     fig.suptitle(title)
-    _save(fig, path)
-
-
-def _save(fig, path) -> None:
-    fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def program_genes(genesets_dir) -> pd.Series:
@@ -105,23 +104,31 @@ def program_genes(genesets_dir) -> pd.Series:
     return pd.Series(sets["set"].to_numpy(), index=sets["gene"].to_numpy())
 
 
-def plot_contrast(results_path, genesets_dir, alpha: float, name: str, volcano_out) -> None:
-    """Workflow step: volcano of one contrast."""
-    results = read_tsv(results_path, "DE results")
+def plot_contrast(results: pd.DataFrame, genesets_dir, alpha: float, name: str, volcano_out) -> None:
+    """Volcano of one contrast's results table."""
     volcano(results, program_genes(genesets_dir), alpha, name, volcano_out)
 
 
-def plot_design(
-    vst_path, samples_path, scores_path, genesets_dir, name: str, spec: dict, pca_out, heatmap_out, scores_out
-) -> None:
-    """Workflow step: PCA, program heatmap and scores by group for one design's samples."""
-    vst = read_tsv(vst_path, "VST table").set_index("gene_id")
-    names = vst.pop("gene_name")
+def _design_columns(design: Design) -> tuple[list, list]:
+    """(variables given a base level — not subject/batch —, every design variable with those first)."""
+    of_interest = list(design.levels) or design.variables
+    return of_interest, of_interest + [v for v in design.variables if v not in of_interest]
+
+
+def plot_expression(vst: pd.DataFrame, samples: pd.DataFrame, design: Design, genesets_dir, *, pca_out, heatmap_out) -> None:
+    """PCA and program heatmap of one design's VST table (gene_id, gene_name, <samples>)."""
+    values = vst.set_index("gene_id")
+    names = values.pop("gene_name")
+    _, columns = _design_columns(design)
+    meta = samples.loc[values.columns, columns]
+    pca(values, meta, design.name, pca_out)
+    heatmap(values.set_axis(names), program_genes(genesets_dir), meta, design.name, heatmap_out)
+
+
+def plot_scores(scores_path, samples_path, name: str, spec: dict, scores_out) -> None:
+    """Workflow step: each per-sample score by the groups of the design's samples."""
     design = Design.from_config(name, spec)
-    of_interest = list(design.levels) or design.variables  # variables given a base level, not subject/batch
-    columns = of_interest + [v for v in design.variables if v not in of_interest]
-    meta = read_samples(samples_path).loc[vst.columns, columns]
-    pca(vst, meta, name, pca_out)
-    heatmap(vst.set_axis(names), program_genes(genesets_dir), meta, name, heatmap_out)
+    of_interest, _ = _design_columns(design)
+    meta = design_samples(read_samples(samples_path), design, samples_path)[of_interest]
     scores = read_tsv(scores_path, "scores table", dtype={"sample": str})
-    scores_by_group(scores, meta[of_interest], name, scores_out)
+    scores_by_group(scores, meta, name, scores_out)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from pydeseq2.dds import DeseqDataSet
 
-from ire1seq.de.fit import control_gene_ids
+from ire1seq.de.fit import control_gene_ids, workers
 from ire1seq.de.genesets import GeneSetWarning, load_genesets, sets_for
 from ire1seq.de.inputs import read_counts, read_samples
 from ire1seq.errors import InputError
@@ -30,7 +30,7 @@ def blind_vst(counts: pd.DataFrame, threads: int = 1, control_genes=None) -> pd.
         design=intercept,
         control_genes=control_genes,
         quiet=True,
-        n_cpus=threads,
+        n_cpus=workers(threads, counts.shape[0]),
     )
     dds.vst(use_design=False)
     return pd.DataFrame(dds.layers["vst_counts"].T, index=counts.index, columns=counts.columns)

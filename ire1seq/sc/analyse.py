@@ -1,6 +1,7 @@
 """The whole single-cell step: matrices → QC → clusters → cell types → XBP1 and program scores.
 
-The workflow's script and `ire1seq sc` both call `run`, so a step run by hand and by Snakemake agree.
+The workflow's script and `ire1seq sc` both call `run`, so a step run by hand and by Snakemake agree;
+its figures and pseudobulk counts are made from the AnnData in memory, not read back from disk.
 """
 
 import logging
@@ -76,10 +77,21 @@ def cell_types(adata: ad.AnnData) -> pd.DataFrame:
     return adata.obs[CELLTYPE_COLUMNS].reset_index(drop=True)
 
 
-def run(matrices, h5ad, qc_out, celltypes_out, **options) -> ad.AnnData:
-    """`analyse`, then write the AnnData, the QC table and the cell-type table."""
+def run(matrices, h5ad, qc_out, celltypes_out, *, plots=None, pseudobulk=None, **options) -> ad.AnnData:
+    """`analyse`, then write the AnnData, the QC and cell-type tables and, when asked, the figures
+    (`plots`: keyword arguments of sc.plots.plot_all) and pseudobulk tables (`pseudobulk`: of
+    sc.pseudobulk.write_pseudobulk)."""
     adata, qc = analyse(matrices, **options)
     write_table(qc, qc_out)
     write_table(cell_types(adata), celltypes_out)
     adata.write_h5ad(h5ad, compression="lzf")
+    settings = options.get("settings", ScSettings())
+    if plots:
+        from ire1seq.sc.plots import plot_all
+
+        plot_all(adata, settings.condition, **plots)
+    if pseudobulk:
+        from ire1seq.sc.pseudobulk import write_pseudobulk
+
+        write_pseudobulk(adata, min_cells=settings.pseudobulk_min_cells, **pseudobulk)
     return adata

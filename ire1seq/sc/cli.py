@@ -3,11 +3,7 @@
 from pathlib import Path
 
 from ire1seq.errors import InputError
-from ire1seq.sc.analyse import run
-from ire1seq.sc.plots import plot_all
-from ire1seq.sc.pseudobulk import write_pseudobulk
-from ire1seq.sc.qc import QcThresholds
-from ire1seq.sc.settings import ScSettings
+from ire1seq.sc.settings import QcThresholds, ScSettings
 
 DEFAULTS = ScSettings()
 
@@ -74,6 +70,8 @@ def parse_matrices(items: list[str]) -> dict[str, str]:
 
 
 def run_sc(args) -> None:
+    from ire1seq.sc.analyse import run
+
     settings = ScSettings(
         qc=QcThresholds(
             min_genes=args.min_genes, min_counts=args.min_counts, max_pct_mt=args.max_pct_mt,
@@ -86,18 +84,14 @@ def run_sc(args) -> None:
         condition=args.condition,
     )
     stem = str(Path(args.output).with_suffix(""))
-    adata = run(
+    plots = Path(args.plots) if args.plots else None
+    pseudobulk = Path(args.pseudobulk) if args.pseudobulk else None
+    run(
         parse_matrices(args.matrix), args.output, f"{stem}_qc.tsv", f"{stem}_celltypes.tsv",
         organism=args.organism, markers=args.markers, xbp1_cells=args.xbp1_cells, sheet=args.samples,
         genesets_dir=args.genesets, settings=settings,
-    )
-    if args.plots:
-        plots = Path(args.plots)
-        plots.mkdir(parents=True, exist_ok=True)
-        plot_all(adata, settings.condition, plots / "umap.png", plots / "xbp1.png", plots / "programs.png",
-                 plots / "xbp1_by_celltype.tsv")
-    if args.pseudobulk:
-        outdir = Path(args.pseudobulk)
-        write_pseudobulk(
-            adata, outdir / "pseudobulk_counts.tsv", outdir / "pseudobulk_samples.tsv", settings.pseudobulk_min_cells
-        )
+        plots=plots and {"umap_out": plots / "umap.png", "xbp1_out": plots / "xbp1.png",
+                         "programs_out": plots / "programs.png", "table_out": plots / "xbp1_by_celltype.tsv"},
+        pseudobulk=pseudobulk and {"counts_out": pseudobulk / "pseudobulk_counts.tsv",
+                                   "sheet_out": pseudobulk / "pseudobulk_samples.tsv"},
+    )  # fmt: skip

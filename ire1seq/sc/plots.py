@@ -11,6 +11,7 @@ import pandas as pd
 import scanpy as sc
 
 from ire1seq.io import write_table
+from ire1seq.plotting import save_figure
 from ire1seq.xbp1.stats import add_readout
 
 
@@ -44,8 +45,7 @@ def plot_umap(adata: ad.AnnData, path, condition: str) -> None:
         colours.append("XBP1 molecules")
     view = ad.AnnData(obs=obs, obsm={"X_umap": adata.obsm["X_umap"]})
     fig = sc.pl.umap(view, color=colours, show=False, return_fig=True, sort_order=True, wspace=0.4)
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def plot_xbp1(table: pd.DataFrame, path) -> None:
@@ -70,8 +70,7 @@ def plot_xbp1(table: pd.DataFrame, path) -> None:
         ax.set_ylabel("XBP1 spliced fraction (95% CI)")
         ax.set_ylim(0, 1)
         ax.legend(title="condition", frameon=False)
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def plot_programs(adata: ad.AnnData, path) -> None:
@@ -81,17 +80,15 @@ def plot_programs(adata: ad.AnnData, path) -> None:
         fig, ax = plt.subplots(figsize=(4, 2))
         ax.text(0.5, 0.5, "no program genes in the matrix", ha="center", va="center")
         ax.set_axis_off()
-        fig.savefig(path, dpi=120, bbox_inches="tight")
-        plt.close(fig)
+        save_figure(fig, path)
         return
     dots = sc.pl.dotplot(
         adata, var_names=programs, groupby="cell_type", standard_scale="var", show=False, return_fig=True
     )
-    dots.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close("all")
+    save_figure(dots, path)
 
 
-def plot_all(adata: ad.AnnData, condition: str, umap_out, xbp1_out, programs_out, table_out) -> None:
+def plot_all(adata: ad.AnnData, condition: str, *, umap_out, xbp1_out, programs_out, table_out) -> None:
     """The three figures and the pooled XBP1 table of one dataset."""
     condition = condition_of(adata, condition)
     table = xbp1_by_celltype(adata, condition)

@@ -45,7 +45,7 @@ def pseudobulk(adata: ad.AnnData, min_cells: int = 10) -> tuple[pd.DataFrame, pd
     return counts, _with_sample_columns(sheet, adata)
 
 
-def write_pseudobulk(adata: ad.AnnData, counts_out, sheet_out, min_cells: int = 10) -> None:
+def write_pseudobulk(adata: ad.AnnData, *, counts_out, sheet_out, min_cells: int = 10) -> None:
     """Write the pseudobulk counts and their sheet (see `pseudobulk`)."""
     counts, sheet = pseudobulk(adata, min_cells)
     write_table(counts, counts_out)

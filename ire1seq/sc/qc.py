@@ -4,26 +4,15 @@ Each threshold is judged on every cell; doublets are called (scanpy's scrublet, 
 among the cells that pass the thresholds, as damaged droplets would distort the simulated doublets.
 """
 
-from dataclasses import dataclass
-
 import anndata as ad
 import pandas as pd
 import scanpy as sc
 
 from ire1seq.errors import InputError
 from ire1seq.sc.cluster import highly_variable
+from ire1seq.sc.settings import QcThresholds
 
 REASONS = ("fail_min_genes", "fail_min_counts", "fail_pct_mt", "fail_doublet")
-
-
-@dataclass(frozen=True)
-class QcThresholds:
-    min_genes: int = 200
-    min_counts: int = 500
-    max_pct_mt: float = 20.0
-    doublets: bool = True
-    doublet_threshold: float = 0.25
-    expected_doublet_rate: float = 0.06
 
 
 def qc_metrics(adata: ad.AnnData) -> None:

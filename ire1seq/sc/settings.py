@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ire1seq.errors import InputError
-from ire1seq.sc.qc import QcThresholds
 
 MARKERS_DIR = Path(__file__).resolve().parents[2] / "resources" / "markers"
 DEFAULT_MARKERS = {"mouse": MARKERS_DIR / "mouse_drg.tsv", "human": MARKERS_DIR / "human_blood.tsv"}
@@ -18,6 +17,18 @@ def default_markers(organism: str) -> Path:
             "give one with --markers (columns cell_type, gene, organism, source, confidence)."
         )
     return DEFAULT_MARKERS[organism]
+
+
+@dataclass(frozen=True)
+class QcThresholds:
+    """Per-cell QC thresholds (ire1seq.sc.qc applies them)."""
+
+    min_genes: int = 200
+    min_counts: int = 500
+    max_pct_mt: float = 20.0
+    doublets: bool = True
+    doublet_threshold: float = 0.25
+    expected_doublet_rate: float = 0.06
 
 
 @dataclass(frozen=True)

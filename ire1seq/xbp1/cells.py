@@ -8,8 +8,6 @@ import gzip
 from collections import defaultdict
 from pathlib import Path
 
-import pandas as pd
-
 from ire1seq.errors import InputError
 from ire1seq.xbp1.alignments import Options, as_list, classified_reads, first_reads, mate_key, open_alignment, reading, resolve_contig
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
@@ -99,8 +97,8 @@ def _add(umis: dict, cell, umi, cls: int) -> None:
     counts[cls] += 1
 
 
-def quant_cells(bams, site, sample: str, options: Options = Options(), cell_tag="CB", umi_tag="UB", barcodes=None, indexes=None, reference=None) -> pd.DataFrame:
-    """Per-cell UMI counts (SPEC §3); one row per listed barcode, or per barcode seen if no list."""
+def quant_cells(bams, site, sample: str, options: Options = Options(), cell_tag="CB", umi_tag="UB", barcodes=None, indexes=None, reference=None) -> list:
+    """Per-cell UMI counts (rows keyed by CELL_COLUMNS); one per listed barcode, or per barcode seen."""
     bams = as_list(bams, 1)
     wanted = None if barcodes is None else set(barcodes)
     g = Geometry.of(site, options.min_overhang)
@@ -110,12 +108,11 @@ def quant_cells(bams, site, sample: str, options: Options = Options(), cell_tag=
     return cell_table(umis, sample, barcodes)
 
 
-def cell_table(umis: dict, sample: str, barcodes=None) -> pd.DataFrame:
+def cell_table(umis: dict, sample: str, barcodes=None) -> list:
     """(cell, UMI) → class counts into one row per cell: each UMI takes its reads' majority class."""
     cells = defaultdict(lambda: [0, 0, 0, 0])
     for (cell, _), counts in umis.items():
         spliced, unspliced = counts[SPLICED], counts[UNSPLICED]
         cells[cell][SPLICED if spliced > unspliced else UNSPLICED if unspliced > spliced else AMBIGUOUS] += 1
     order = list(dict.fromkeys(barcodes)) if barcodes is not None else sorted(cells)
-    rows = [[sample, cell, cells[cell][SPLICED], cells[cell][UNSPLICED], cells[cell][AMBIGUOUS]] for cell in order]
-    return pd.DataFrame(rows, columns=CELL_COLUMNS)
+    return [dict(zip(CELL_COLUMNS, (sample, cell, cells[cell][SPLICED], cells[cell][UNSPLICED], cells[cell][AMBIGUOUS]))) for cell in order]

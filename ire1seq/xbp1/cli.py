@@ -1,20 +1,15 @@
-"""`ire1seq xbp1 locate | quant | fastq | pseudobulk`: the workflow's XBP1 steps on the command line."""
+"""`ire1seq xbp1 locate | quant | fastq | pseudobulk`: the workflow's XBP1 steps on the command line.
 
-import json
+The parser needs nothing but argparse; each command imports its implementation when it runs.
+"""
+
 import re
 import sys
 from pathlib import Path
 
-import pandas as pd
-
+from ire1seq.chemistry import CHEMISTRY
 from ire1seq.errors import InputError
-from ire1seq.io import write_table
-from ire1seq.xbp1.alignments import Options
-from ire1seq.xbp1.cells import quant_cells, read_barcodes
-from ire1seq.xbp1.fastq import CHEMISTRY, quant_fastq, quant_fastq_cells, site_for
-from ire1seq.xbp1.pseudobulk import pseudobulk_files
-from ire1seq.xbp1.quant import bulk_table, quant_bulk
-from ire1seq.xbp1.site import load_site, locate, write_site
+from ire1seq.io import refuse_overwrite, write_rows
 
 
 def register(subparsers) -> None:
@@ -118,14 +113,13 @@ def _add_pseudobulk(commands) -> None:
     parser.set_defaults(func=run_pseudobulk)
 
 
-def _emit(table: pd.DataFrame, output) -> None:
-    if output:
-        write_table(table, output)
-    else:
-        table.to_csv(sys.stdout, sep="\t", index=False, na_rep="")
-
-
 def run_locate(args) -> None:
+    import json
+
+    from ire1seq.xbp1.site import locate, site_paths, write_site
+
+    if args.output:
+        refuse_overwrite(site_paths(args.output), [args.reference, f"{args.reference}.fai"])
     site = locate(args.reference, organism=args.organism, use_cache=not args.no_cache)
     if args.output:
         write_site(site, args.output)
@@ -148,10 +142,22 @@ def _samples_and_files(args) -> list:
     return [(name, [bam], [index]) for name, bam, index in zip(names, bams, indexes)]
 
 
+def _site(args):
+    """The site from --site, else located in --reference (for fastq also --organism's window)."""
+    from ire1seq.xbp1.site import load_site, locate
+
+    if args.site:
+        return load_site(args.site)
+    return locate(args.reference)
+
+
 def run_quant(args) -> None:
+    from ire1seq.xbp1.alignments import Options
+
     if not (args.site or args.reference):
         raise InputError("xbp1 quant needs --reference REF.fa (the site is located in it) or --site site.json.")
-    site = load_site(args.site) if args.site else locate(args.reference)
+    refuse_overwrite([args.output], [*args.bams, *(args.index or []), args.site, args.reference, args.barcodes])
+    site = _site(args)
     options = Options(
         min_mapq=args.min_mapq, min_overhang=args.min_overhang, include_duplicates=args.include_duplicates,
         keep_secondary=args.keep_secondary, keep_supplementary=args.keep_supplementary, keep_qcfail=args.keep_qcfail,
@@ -159,28 +165,48 @@ def run_quant(args) -> None:
     )  # fmt: skip
     runs = _samples_and_files(args)
     if args.per_cell:
+        from ire1seq.xbp1.cells import CELL_COLUMNS, quant_cells, read_barcodes
+
         barcodes = read_barcodes(args.barcodes) if args.barcodes else None
-        tables = [quant_cells(bams, site, sample, options, args.cell_tag, args.umi_tag, barcodes, indexes, args.reference)
-                  for sample, bams, indexes in runs]  # fmt: skip
-        _emit(pd.concat(tables, ignore_index=True), args.output)
+        rows = [row for sample, bams, indexes in runs
+                for row in quant_cells(bams, site, sample, options, args.cell_tag, args.umi_tag, barcodes, indexes, args.reference)]  # fmt: skip
+        write_rows(rows, CELL_COLUMNS, args.output)
     else:
+        from ire1seq.xbp1.quant import BULK_COLUMNS, quant_bulk
+
         rows = [quant_bulk(bams, site, sample, options, indexes, args.reference, args.min_informative) for sample, bams, indexes in runs]
-        _emit(bulk_table(rows), args.output)
+        write_rows(rows, BULK_COLUMNS, args.output)
 
 
 def run_fastq(args) -> None:
+    from ire1seq.xbp1.fastq import quant_fastq, quant_fastq_cells, site_for
+
     if len(args.fastq) > 2:
         raise InputError(f"xbp1 fastq takes one sample's R1 and optionally R2, not {len(args.fastq)} files; run it once per sample.")
+    refuse_overwrite([args.output], [*args.fastq, args.site, args.reference, args.barcodes])
     site = site_for(args.organism, args.reference, args.site)
     fq1, fq2 = args.fastq[0], (args.fastq[1:] or [None])[0]
     sample = args.sample or re.sub(r"([._]R?1)?([._]001)?\.f(ast)?q(\.gz)?$", "", Path(fq1).name)
     if args.per_cell:
+        from ire1seq.xbp1.cells import CELL_COLUMNS, read_barcodes
+
         barcodes = read_barcodes(args.barcodes) if args.barcodes else None
-        _emit(quant_fastq_cells(fq1, fq2, site, sample, args.chemistry, barcodes, args.min_overhang, args.threads), args.output)
+        rows = quant_fastq_cells(fq1, fq2, site, sample, args.chemistry, barcodes, args.min_overhang, args.threads)
+        write_rows(rows, CELL_COLUMNS, args.output)
     else:
+        from ire1seq.xbp1.quant import BULK_COLUMNS
+
         row = quant_fastq(fq1, fq2, site, sample, args.min_overhang, args.min_informative, args.threads)
-        _emit(bulk_table([row]), args.output)
+        write_rows([row], BULK_COLUMNS, args.output)
 
 
 def run_pseudobulk(args) -> None:
-    _emit(pseudobulk_files(args.cells, args.groups, args.group_column, args.min_informative), args.output)
+    from ire1seq.io import write_table
+    from ire1seq.xbp1.pseudobulk import pseudobulk_files
+
+    refuse_overwrite([args.output], [*args.cells, *args.groups])
+    table = pseudobulk_files(args.cells, args.groups, args.group_column, args.min_informative)
+    if args.output:
+        write_table(table, args.output)
+    else:
+        table.to_csv(sys.stdout, sep="\t", index=False, na_rep="")

@@ -4,7 +4,7 @@ SPEC §3 translated to the transcript. With the site's Geometry (min_overhang m)
 spliced when it contains the spliced probe (m bases before the union, the repeat, m bases after
 it: the junction with ≥ m nt on each side) and unspliced when it contains a left or right
 unspliced probe (m bases of the 20-nt core with the repeat and m bases beyond the union). Reads
-are matched on both strands with at most MAX_MISMATCHES mismatches over the probe, so sequencing
+are matched on both strands with at most one mismatch over the probe, so sequencing
 errors cost about as many spliced as unspliced reads. Mates are OR-ed as in BAM mode: a pair whose
 mates disagree is ambiguous. Per cell (10x: R1 = barcode + UMI, R2 = cDNA) each molecule takes
 the majority class of its reads, as in `quant --per-cell`.
@@ -20,32 +20,26 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-import numba
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-import pandas as pd
 from isal import igzip, igzip_threaded
 
+from ire1seq.chemistry import CHEMISTRY
 from ire1seq.errors import InputError
 from ire1seq.io import is_gzipped
 from ire1seq.xbp1.cells import cell_table
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
-from ire1seq.xbp1.quant import COUNTS
+from ire1seq.xbp1.quant import bulk_row
 from ire1seq.xbp1.site import Site, known_sites, load_site, locate, revcomp
-from ire1seq.xbp1.stats import add_readout
 
-MAX_MISMATCHES = 1
 MIN_OVERHANG = 4  # probes of 2 * 4 + 6 = 14 nt at least
 BLOCK = 1 << 23  # decompressed bytes read per refill (8 MB per file)
 CAPACITY = 1 << 16  # candidate reads returned per kernel call
-CHEMISTRY = {"10xv2": (16, 10), "10xv3": (16, 12)}  # cell-barcode and UMI lengths in R1
 
 _LUT = np.full(256, 255, dtype=np.uint8)
 for _code, _bases in enumerate((b"Aa", b"Cc", b"Gg", b"Tt")):
     _LUT[list(_bases)] = _code
-_AT, _PLUS, _NL, _SPACE, _TAB, _SLASH = (ord(c) for c in "@+\n \t/")
-# kernel status codes: OK, a side ran out of complete records, output full, or a format error
-_OK, _NEED1, _NEED2, _FULL, _BAD_HEADER, _BAD_PLUS, _BAD_QUALITY, _BAD_NAMES = range(8)
+_NL = ord("\n")
 
 
 # --- the site and its probes ----------------------------------------------------------------
@@ -96,137 +90,6 @@ class Probes:
         self.kmers = np.array([sliding_window_view(g, self.k) @ weights for g in grid], dtype=np.int64)
         self.table = np.zeros(4**self.k // 8, dtype=np.uint8)
         np.bitwise_or.at(self.table, self.kmers.ravel() >> 3, (1 << (self.kmers.ravel() & 7)).astype(np.uint8))
-
-
-# --- the compiled pass ----------------------------------------------------------------------
-
-
-@numba.njit(cache=True, nogil=True)
-def _line_end(buf, start, end):
-    for i in range(start, end):
-        if buf[i] == _NL:
-            return i
-    return -1
-
-
-@numba.njit(cache=True, nogil=True)
-def _record(buf, start, end):
-    """(status, line of the record at fault, sequence start, sequence end, next record)."""
-    if start >= end:
-        return _NEED1, 0, 0, 0, 0
-    if buf[start] != _AT:
-        return _BAD_HEADER, 1, 0, 0, 0
-    head = _line_end(buf, start, end)
-    if head < 0:
-        return _NEED1, 0, 0, 0, 0
-    seq_end = _line_end(buf, head + 1, end)
-    if seq_end < 0 or seq_end + 1 >= end:
-        return _NEED1, 0, 0, 0, 0
-    if buf[seq_end + 1] != _PLUS:
-        return _BAD_PLUS, 3, 0, 0, 0
-    plus = _line_end(buf, seq_end + 1, end)
-    if plus < 0:
-        return _NEED1, 0, 0, 0, 0
-    qual_end = plus + 1 + seq_end - head - 1
-    if qual_end >= end:
-        return _NEED1, 0, 0, 0, 0
-    if buf[qual_end] != _NL:
-        return _BAD_QUALITY, 4, 0, 0, 0
-    return _OK, 0, head + 1, seq_end, qual_end + 1
-
-
-@numba.njit(cache=True, nogil=True)
-def _name_end(buf, start):
-    """End of a read's name (after '@', before a space, without a /1 or /2 suffix)."""
-    i = start + 1
-    while buf[i] != _NL and buf[i] != _SPACE and buf[i] != _TAB:
-        i += 1
-    if i - start > 2 and buf[i - 2] == _SLASH and (buf[i - 1] == 49 or buf[i - 1] == 50):
-        i -= 2
-    return i
-
-
-@numba.njit(cache=True, nogil=True)
-def _same_name(b1, s1, b2, s2):
-    e1, e2 = _name_end(b1, s1), _name_end(b2, s2)
-    if e1 - s1 != e2 - s2:
-        return False
-    for i in range(e1 - s1):
-        if b1[s1 + i] != b2[s2 + i]:
-            return False
-    return True
-
-
-@numba.njit(cache=True, nogil=True)
-def _mismatches(buf, offset, lut, probe):
-    count = 0
-    for j in range(probe.size):
-        if lut[buf[offset + j]] != probe[j]:
-            count += 1
-            if count > MAX_MISMATCHES:
-                break
-    return count
-
-
-@numba.njit(cache=True, nogil=True)
-def _classify(buf, start, end, lut, table, k, kmers, codes, kinds):
-    """Class bits of one read: grid k-mers found in the bitmap anchor the probes they occur in.
-
-    Bases are coded (byte >> 1) & 3, which needs no table; each grid k-mer is the previous one
-    shifted by one 4-base block, so the loop has no long dependency chain.
-    """
-    mask = (1 << (2 * k)) - 1
-    h, blocks, cls, size = 0, 0, 0, codes.shape[1]
-    for i in range(start, end - 3, 4):
-        block = ((buf[i] >> 1) & 3) << 6 | ((buf[i + 1] >> 1) & 3) << 4 | ((buf[i + 2] >> 1) & 3) << 2 | ((buf[i + 3] >> 1) & 3)
-        h = ((h << 8) | block) & mask
-        blocks += 1
-        if blocks * 4 < k or not (table[h >> 3] >> (h & 7)) & 1:
-            continue
-        at = i + 4 - k
-        for p in range(codes.shape[0]):
-            if cls & kinds[p]:
-                continue
-            for j in range(kmers.shape[1]):
-                offset = at - j
-                if kmers[p, j] == h and start <= offset <= end - size and _mismatches(buf, offset, lut, codes[p]) <= MAX_MISMATCHES:
-                    cls |= kinds[p]
-                    break
-    return cls
-
-
-@numba.njit(cache=True, nogil=True)
-def _scan(b1, s1, e1, b2, s2, e2, paired, use1, use2, lut, table, k, kmers, codes, kinds, out):
-    """Parse records (pairs) until a side runs out, `out` fills or a record is malformed.
-
-    Returns (status, mate at fault, line of its record, s1, s2, records parsed, candidates);
-    out[i] = (record, class, start of mate 1's sequence) for each read pair with a class.
-    """
-    parsed, found = 0, 0
-    while found < out.shape[0]:
-        status, line, seq1, end1, next1 = _record(b1, s1, e1)
-        if status != _OK:
-            return status, 1, line, s1, s2, parsed, found
-        cls = 0
-        if paired:
-            status, line, seq2, end2, next2 = _record(b2, s2, e2)
-            if status == _NEED1:
-                return _NEED2, 2, 0, s1, s2, parsed, found
-            if status != _OK:
-                return status, 2, line, s1, s2, parsed, found
-            if not _same_name(b1, s1, b2, s2):
-                return _BAD_NAMES, 2, 1, s1, s2, parsed, found
-            if use2:
-                cls |= _classify(b2, seq2, end2, lut, table, k, kmers, codes, kinds)
-            s2 = next2
-        if use1:
-            cls |= _classify(b1, seq1, end1, lut, table, k, kmers, codes, kinds)
-        if cls:
-            out[found, 0], out[found, 1], out[found, 2] = parsed, cls, seq1
-            found += 1
-        s1 = next1
-        parsed += 1
-    return _FULL, 0, 0, s1, s2, parsed, found
 
 
 # --- reading files --------------------------------------------------------------------------
@@ -294,23 +157,25 @@ class _Fastq:
         return self.eof and not bytes(self.buf[self.start : self.end]).strip()
 
 
-_PROBLEMS = {
-    _BAD_HEADER: "does not start with '@' (a FASTQ record has 4 lines: @name, sequence, +, qualities)",
-    _BAD_PLUS: "is not the '+' separator line of a FASTQ record",
-    _BAD_QUALITY: "has a quality line whose length differs from the sequence's",
-}
+_PROBLEMS = (
+    "does not start with '@' (a FASTQ record has 4 lines: @name, sequence, +, qualities)",
+    "is not the '+' separator line of a FASTQ record",
+    "has a quality line whose length differs from the sequence's",
+)  # kernel statuses BAD_HEADER, BAD_PLUS, BAD_QUALITY
 
 
 def _format_error(status, fastq: _Fastq, record: int, line: int, mate1: _Fastq) -> InputError:
+    from ire1seq.xbp1 import fastq_kernel as kernel
+
     at = fastq.line(record, line)
-    if status == _BAD_NAMES:
+    if status == kernel.BAD_NAMES:
         return InputError(
             f"FASTQ files {mate1.path} and {fastq.path} disagree at line {at}: read names differ, so the "
             "mates are out of order or the files are not the two mates of one unit. Give R1 and R2 of "
             "the same unit, both in their original order."
         )
     return InputError(
-        f"FASTQ file {fastq.path}: line {at} {_PROBLEMS[status]}. The file is not a FASTQ file or is "
+        f"FASTQ file {fastq.path}: line {at} {_PROBLEMS[status - kernel.BAD_HEADER]}. The file is not a FASTQ file or is "
         "damaged; give a (gzipped) FASTQ with four lines per read."
     )
 
@@ -336,6 +201,8 @@ def _ended(first: _Fastq, other: _Fastq, paired: bool) -> bool:
 
 def scan(fq1, fq2, probes: Probes, classify=(True, True), threads: int = 1):
     """Yield (candidates, mate-1 buffer) per pass: rows (record, class, mate-1 sequence start)."""
+    from ire1seq.xbp1 import fastq_kernel as kernel
+
     paired = fq2 is not None
     files = [_Fastq(fq1, threads)] + ([_Fastq(fq2, threads)] if paired else [])
     one, two = files[0], files[-1]
@@ -343,7 +210,7 @@ def scan(fq1, fq2, probes: Probes, classify=(True, True), threads: int = 1):
     out = np.empty((CAPACITY, 3), dtype=np.int64)
     try:
         while True:
-            status, mate, line, s1, s2, parsed, found = _scan(
+            status, mate, line, s1, s2, parsed, found = kernel.scan(
                 one.buf, one.start, one.end, two.buf if paired else empty, two.start, two.end, paired,
                 classify[0], classify[1] and paired, _LUT, probes.table, probes.k, probes.kmers, probes.codes, probes.kinds, out,
             )  # fmt: skip
@@ -351,15 +218,15 @@ def scan(fq1, fq2, probes: Probes, classify=(True, True), threads: int = 1):
             rows[:, 0] += one.records
             yield rows, one.buf
             one.start = s1
-            if status > _FULL:
+            if status > kernel.FULL:
                 raise _format_error(status, files[mate - 1], parsed, line, one)
             one.records += parsed
             if paired:
                 two.start = s2
                 two.records += parsed
-            if status == _NEED1 and _ended(one, two, paired):
+            if status == kernel.NEED1 and _ended(one, two, paired):
                 return
-            if status == _NEED2 and _ended(two, one, paired):
+            if status == kernel.NEED2 and _ended(two, one, paired):
                 return
     finally:
         for f in files:
@@ -386,14 +253,13 @@ def fragment_counts(fq1, fq2, probes: Probes, threads: int = 1) -> dict:
 
 
 def quant_fastq(fq1s, fq2s, site: Site, sample: str, min_overhang: int = 8, min_informative: int = 10, threads: int = 1) -> dict:
-    """One sample's row (SPEC §3 columns, as `xbp1 quant`) from its units' FASTQ files."""
+    """One sample's row (the columns of `xbp1 quant`) from its units' FASTQ files."""
     probes = Probes(site, min_overhang)
     totals = {SPLICED: 0, UNSPLICED: 0, AMBIGUOUS: 0}
     for fq1, fq2 in _as_units(fq1s, fq2s):
         for cls, count in fragment_counts(fq1, fq2, probes, threads).items():
             totals[cls] += count
-    counts = pd.DataFrame([[sample, totals[SPLICED], totals[UNSPLICED], totals[AMBIGUOUS]]], columns=COUNTS)
-    return add_readout(counts, min_informative).iloc[0].to_dict()
+    return bulk_row(sample, totals, min_informative)
 
 
 def _barcode_lookup(barcodes) -> dict:
@@ -426,7 +292,7 @@ def umi_classes(fq1, fq2, probes: Probes, chemistry: str = "10xv3", listed=None,
     return umis
 
 
-def quant_fastq_cells(fq1s, fq2s, site: Site, sample: str, chemistry: str = "10xv3", barcodes=None, min_overhang: int = 8, threads: int = 1) -> pd.DataFrame:
+def quant_fastq_cells(fq1s, fq2s, site: Site, sample: str, chemistry: str = "10xv3", barcodes=None, min_overhang: int = 8, threads: int = 1) -> list:
     """Per-cell UMI counts (columns of `quant --per-cell`): each UMI takes its reads' majority class.
 
     Barcodes are matched to the list (exactly, or at one unique substitution); without a list,

@@ -1,11 +1,11 @@
 """Report figures: fraction spliced per sample with its 95% CI, and the reads at the site."""
 
-from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ire1seq.plotting import save_figure
 from ire1seq.xbp1.alignments import Options, classified_reads, open_alignment, reading, resolve_contig
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
 
@@ -48,7 +48,7 @@ def plot_fraction(bulk: pd.DataFrame, samples: pd.DataFrame, path, design=None) 
     handles = [Line2D([], [], marker="o", ls="", color=c, label=g) for g, c in colours.items()]
     handles.append(Line2D([], [], marker="o", ls="", color="grey", markerfacecolor="white", label="low coverage"))
     axes.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
-    _save(figure, path)
+    save_figure(figure, path)
 
 
 def plot_read_structure(bam_path, site, path, options: Options = Options(), sample=None, index=None, reference=None, per_class: int = 40) -> None:
@@ -85,10 +85,4 @@ def plot_read_structure(bam_path, site, path, options: Options = Options(), samp
     axes.set_xlabel(f"{site.contig} position (0-based; XBP1 on the {site.strand} strand)")
     axes.set_title(f"Reads at the XBP1 site{f' — {sample}' if sample else ''}")
     axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
-    _save(figure, path)
-
-
-def _save(figure: Figure, path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=120)
+    save_figure(figure, path)

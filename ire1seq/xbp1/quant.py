@@ -1,16 +1,15 @@
-"""Bulk XBP1 splicing: spliced / unspliced / ambiguous fragments per sample (SPEC §3).
+"""Bulk XBP1 splicing: spliced / unspliced / ambiguous fragments per sample (docs/xbp1.md).
 
 A fragment (read pair or single read) is counted once: its class is the OR of its mates'
 classes, so overlapping mates that agree count once and mates that disagree are ambiguous.
 """
 
-import pandas as pd
-
 from ire1seq.xbp1.alignments import Options, as_list, classified_reads, mate_key, open_alignment, reading, resolve_contig
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
-from ire1seq.xbp1.stats import READOUT, add_readout
+from ire1seq.xbp1.stats import READOUT, readout
 
 COUNTS = ["sample", "spliced", "unspliced", "ambiguous"]
+BULK_COLUMNS = COUNTS + READOUT
 
 
 def fragment_counts(bam_path, site, options: Options, index=None, reference=None, g=None) -> dict:
@@ -30,18 +29,18 @@ def fragment_counts(bam_path, site, options: Options, index=None, reference=None
     return counts
 
 
+def bulk_row(sample: str, totals: dict, min_informative: int = 10) -> dict:
+    """One sample's row of the bulk table from its class -> fragments totals."""
+    counts = {"sample": sample, "spliced": totals[SPLICED], "unspliced": totals[UNSPLICED], "ambiguous": totals[AMBIGUOUS]}
+    return counts | readout(totals[SPLICED], totals[UNSPLICED], min_informative)
+
+
 def quant_bulk(bams, site, sample: str, options: Options = Options(), indexes=None, reference=None, min_informative: int = 10) -> dict:
-    """One sample's row (SPEC §3 columns) from one or more BAM/CRAM files of that sample."""
+    """One sample's row (BULK_COLUMNS) from one or more BAM/CRAM files of that sample."""
     bams = as_list(bams, 1)
     g = Geometry.of(site, options.min_overhang)
     totals = {SPLICED: 0, UNSPLICED: 0, AMBIGUOUS: 0}
     for bam, index in zip(bams, as_list(indexes, len(bams))):
         for cls, count in fragment_counts(bam, site, options, index, reference, g).items():
             totals[cls] += count
-    counts = pd.DataFrame([[sample, totals[SPLICED], totals[UNSPLICED], totals[AMBIGUOUS]]], columns=COUNTS)
-    return add_readout(counts, min_informative).iloc[0].to_dict()
-
-
-def bulk_table(rows) -> pd.DataFrame:
-    """Rows from quant_bulk as the bulk table, columns in SPEC order."""
-    return pd.DataFrame(list(rows), columns=COUNTS + READOUT)
+    return bulk_row(sample, totals, min_informative)

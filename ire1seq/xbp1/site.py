@@ -5,6 +5,7 @@ window of gap starts, not one coordinate. All coordinates here are 0-based, half
 reference's plus strand.
 """
 
+import csv
 import gzip
 import hashlib
 import json
@@ -14,10 +15,8 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import pandas as pd
-
 from ire1seq.errors import InputError
-from ire1seq.io import is_gzipped
+from ire1seq.io import is_gzipped, output_file
 
 INTRON = 26
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "xbp1"
@@ -146,16 +145,20 @@ def load_site(path) -> Site:
     return Site.from_dict(data, origin=f"XBP1 site file {path}")
 
 
-def write_site(site: Site, path) -> list:
-    """Write site.json plus the STAR (.sjdb.tsv) and HISAT2 (.ss.tsv) junction files beside it."""
+def site_paths(path) -> list:
+    """site.json and, beside it, the STAR (.sjdb.tsv) and HISAT2 (.ss.tsv) junction files."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     stem = path.with_suffix("") if path.suffix == ".json" else path
-    sjdb, splice_sites = Path(f"{stem}.sjdb.tsv"), Path(f"{stem}.ss.tsv")
-    path.write_text(json.dumps(site.to_dict(), indent=1) + "\n")
-    sjdb.write_text(site.sjdb_line())
-    splice_sites.write_text(site.splice_site_line())
-    return [path, sjdb, splice_sites]
+    return [path, Path(f"{stem}.sjdb.tsv"), Path(f"{stem}.ss.tsv")]
+
+
+def write_site(site: Site, path) -> list:
+    """Write site.json plus the STAR and HISAT2 junction files beside it (site_paths)."""
+    paths = site_paths(path)
+    for target, text in zip(paths, (json.dumps(site.to_dict(), indent=1) + "\n", site.sjdb_line(), site.splice_site_line())):
+        with output_file(target) as handle:
+            handle.write(text)
+    return paths
 
 
 # --- known sequences -----------------------------------------------------------------------
@@ -179,11 +182,15 @@ class Known:
         return self.left[-SEARCH_FLANK[0] :] + self.intron + self.right[: SEARCH_FLANK[1]]
 
 
+def _resource_rows(name: str) -> list:
+    with open(RESOURCES / name, newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
 def known_sites() -> dict:
-    table = pd.read_csv(RESOURCES / "sites.tsv", sep="\t")
     return {
-        row.organism: Known(row.organism, row.left_flank.upper(), row.intron.upper(), row.right_flank.upper())
-        for row in table.itertuples()
+        row["organism"]: Known(row["organism"], row["left_flank"].upper(), row["intron"].upper(), row["right_flank"].upper())
+        for row in _resource_rows("sites.tsv")
     }
 
 
@@ -377,26 +384,26 @@ def _builtin(path: Path, knowns, reference: dict):
         return None
     import pysam
 
-    index = pd.read_csv(fai, sep="\t", header=None, usecols=[0, 1], names=["name", "length"], dtype={"name": str})
-    contigs = dict(zip(index["name"], index["length"].astype(int)))
-    table = pd.read_csv(RESOURCES / "builtin_sites.tsv", sep="\t", dtype={"contig": str})
+    with open(fai) as handle:
+        contigs = {name: int(length) for name, length, *_ in (line.split("\t") for line in handle if line.strip())}
     wanted = {k.organism: k for k in knowns}
-    for row in table.itertuples():
-        for name in (row.contig, f"chr{row.contig}"):
-            if row.organism not in wanted or contigs.get(name) != row.contig_length:
+    for row in _resource_rows("builtin_sites.tsv"):
+        intron_start, build = int(row["leftmost_intron_start"]), row["build"]
+        for name in (row["contig"], f"chr{row['contig']}"):
+            if row["organism"] not in wanted or contigs.get(name) != int(row["contig_length"]):
                 continue
-            start = row.leftmost_intron_start - 1 - CONTEXT
+            start = intron_start - 1 - CONTEXT
             with pysam.FastaFile(str(path)) as fasta:
                 context = fasta.fetch(name, start, start + 2 * CONTEXT + INTRON).upper().encode()
-            known = wanted[row.organism]
+            known = wanted[row["organism"]]
             scanner = _Scanner([known])
             scanner.start_contig(name)
             scanner.length = start
             scanner.feed(context)
             scanner.end_contig()
             for hit in scanner.hits:
-                found = _site_from_hit(hit, known, f"builtin:{row.build}", reference, contigs)
-                if found and found[1] <= MAX_FLANK_MISMATCHES and found[0].window[0] == row.leftmost_intron_start - 1:
+                found = _site_from_hit(hit, known, f"builtin:{build}", reference, contigs)
+                if found and found[1] <= MAX_FLANK_MISMATCHES and found[0].window[0] == intron_start - 1:
                     return found[0]
     return None
 

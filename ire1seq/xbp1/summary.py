@@ -1,11 +1,9 @@
 """The cohort table (one row per sample) and its MultiQC general-statistics twin."""
 
-from pathlib import Path
-
 import pandas as pd
 
 from ire1seq.errors import InputError
-from ire1seq.io import read_tsv
+from ire1seq.io import output_file, read_tsv, write_table
 from ire1seq.xbp1.quant import COUNTS
 from ire1seq.xbp1.stats import READOUT
 
@@ -31,8 +29,9 @@ MULTIQC_HEADER = """# id: "ire1seq_xbp1"
 """
 
 
-def combine_bulk(paths) -> pd.DataFrame:
-    """Per-sample bulk tables stacked into the cohort table (each must have the SPEC columns)."""
+def combine_bulk(paths, order=None) -> pd.DataFrame:
+    """Bulk tables (per sample or per genome) stacked into the cohort table, rows in `order` of
+    sample when given (each table must have the columns of `xbp1 quant`)."""
     tables = []
     for path in paths:
         table = read_tsv(path, what="XBP1 bulk table")
@@ -40,13 +39,16 @@ def combine_bulk(paths) -> pd.DataFrame:
         if missing:
             raise InputError(f"XBP1 bulk table {path} lacks column(s) {', '.join(missing)}; re-run `ire1seq xbp1 quant`.")
         tables.append(table[COUNTS + READOUT])
-    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=COUNTS + READOUT)
+    if not tables:
+        return pd.DataFrame(columns=COUNTS + READOUT)
+    table = pd.concat(tables, ignore_index=True)
+    if order is not None:
+        table = table.set_index("sample").loc[list(order)].reset_index()
+    return table
 
 
 def write_multiqc(table: pd.DataFrame, path) -> None:
     """MultiQC custom content (`*_mqc.tsv`): the readout in the General Statistics table."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     stats = pd.DataFrame(
         {
             "Sample": table["sample"],
@@ -54,6 +56,16 @@ def write_multiqc(table: pd.DataFrame, path) -> None:
             "xbp1_informative": table["informative"],
         }
     )
-    with open(path, "w") as handle:
+    with output_file(path) as handle:
         handle.write(MULTIQC_HEADER)
         stats.to_csv(handle, sep="\t", index=False, na_rep="")
+
+
+def run_bulk(*, tables, order, samples, table_out, multiqc_out, plot_out) -> None:
+    """Workflow step: the cohort table (rows in `order`), its MultiQC twin and its figure."""
+    from ire1seq.xbp1.plots import plot_fraction
+
+    table = combine_bulk(tables, order)
+    write_table(table, table_out)
+    write_multiqc(table, multiqc_out)
+    plot_fraction(table, read_tsv(samples, what="sample sheet", dtype=str), plot_out)

@@ -20,7 +20,7 @@ rule star_align:
         sample=any_of([s for s in bulk_samples() if not is_prealigned(s)]),
     conda:
         "../../envs/star.yaml"
-    threads: 2
+    threads: config["align"]["threads"]
     resources:
         mem_mb=lambda wc, attempt: 32000 * attempt,
         runtime=240,
@@ -58,7 +58,7 @@ rule starsolo:
         sample=any_of([s for s in sc_samples() if not is_prealigned(s)]),
     conda:
         "../../envs/star.yaml"
-    threads: 2
+    threads: config["align"]["threads"]
     resources:
         mem_mb=lambda wc, attempt: 32000 * attempt,
         runtime=480,

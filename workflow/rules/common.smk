@@ -6,6 +6,7 @@ import pandas as pd
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from ire1seq.chemistry import CHEMISTRY
 from ire1seq.de.design import targets as de_targets
 from ire1seq.errors import InputError
 from ire1seq.io import is_gzipped
@@ -36,10 +37,6 @@ def any_of(names):
 wildcard_constraints:
     sample=any_of(samples.index),
     genome=any_of(config["genomes"]),
-
-
-# 10x chemistries: (cell-barcode length, UMI length); the UMI follows the barcode in read 1.
-CHEMISTRY = {"10xv2": (16, 10), "10xv3": (16, 12)}
 
 
 def bulk_samples():
@@ -142,9 +139,28 @@ def solo_barcodes(wildcards):
     )
 
 
-def get_alignment(wildcards):
+def xbp1_read_options(per_cell=False):
+    """`ire1seq xbp1 quant` options from the config's xbp1 section."""
+    settings = config["xbp1"]
+    flags = {
+        "--include-duplicates": settings["include_duplicates"],
+        "--no-rescue": not settings["rescue_softclip"],
+        "--scan-unmapped": settings["scan_unmapped"],
+    }
+    options = [
+        f"--min-mapq {settings['min_mapq']}",
+        f"--min-overhang {settings['min_overhang']}",
+        f"--min-informative {settings['min_informative']}",
+    ] + [flag for flag, on in flags.items() if on]
+    if per_cell:
+        options.append(
+            f"--cell-tag {settings['cell_tag']} --umi-tag {settings['umi_tag']}"
+        )
+    return " ".join(options)
+
+
+def alignment_of(sample):
     """The sample's coordinate-sorted BAM/CRAM and its index (user inputs are read in place)."""
-    sample = wildcards.sample
     if not is_prealigned(sample):
         bam = f"results/star/{sample}/Aligned.sortedByCoord.out.bam"
         return {"bam": bam, "index": f"{bam}.bai"}
@@ -155,6 +171,47 @@ def get_alignment(wildcards):
         if os.path.exists(index):
             return {"bam": bam, "index": index}
     return {"bam": bam, "index": f"results/index/{sample}{suffix}"}
+
+
+def get_alignment(wildcards):
+    return alignment_of(wildcards.sample)
+
+
+def reads_xbp1_from_fastq(sample):
+    """Laptop mode reads the XBP1 readout of FASTQ units straight from the reads."""
+    return laptop_mode() and not is_prealigned(sample)
+
+
+def xbp1_alignment_samples(genome):
+    """Bulk samples of a genome whose XBP1 readout is counted in their alignments."""
+    return [
+        s
+        for s in bulk_samples()
+        if genome_of(s) == genome and not reads_xbp1_from_fastq(s)
+    ]
+
+
+def get_xbp1_alignments(wildcards):
+    """BAM/CRAM files and indexes of a genome's xbp1_quant job, in sample order."""
+    found = [alignment_of(s) for s in xbp1_alignment_samples(wildcards.genome)]
+    return {"bams": [a["bam"] for a in found], "indexes": [a["index"] for a in found]}
+
+
+def xbp1_quant_runs(wildcards, input):
+    """`ire1seq xbp1 quant` names and index files, one of each per BAM, in input order."""
+    names = [f"--sample {s}" for s in xbp1_alignment_samples(wildcards.genome)]
+    return " ".join(names + [f"--index {index}" for index in input.indexes])
+
+
+def xbp1_bulk_tables(wildcards):
+    """Per-genome tables counted in alignments, then per-sample tables read from FASTQ."""
+    genomes = dict.fromkeys(genome_of(s) for s in bulk_samples())
+    tables = [
+        f"results/xbp1/alignments/{g}.tsv" for g in genomes if xbp1_alignment_samples(g)
+    ]
+    return tables + [
+        f"results/xbp1/bulk/{s}.tsv" for s in bulk_samples() if reads_xbp1_from_fastq(s)
+    ]
 
 
 def get_user_alignment_of(sample):
@@ -282,7 +339,7 @@ def fastq_readout_pattern(assay):
     """Regex of the samples whose XBP1 readout comes straight from FASTQ (laptop mode,
     FASTQ units)."""
     of_assay = samples.index[samples["assay"] == assay]
-    return any_of([s for s in of_assay if laptop_mode() and not is_prealigned(s)])
+    return any_of([s for s in of_assay if reads_xbp1_from_fastq(s)])
 
 
 def get_fq1s(wildcards):

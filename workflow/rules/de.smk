@@ -1,5 +1,5 @@
 # Differential expression (pydeseq2), gene-set tests, per-sample scores and DE plots (ire1seq.de).
-# One fit per design (pickled), reused by each of its contrasts; SPEC §5.
+# One fit per design (pickled), reused by each of its contrasts; outputs in docs/outputs.md.
 from ire1seq.de.design import contrast_designs, contrast_spec, fit_spec
 
 
@@ -8,14 +8,28 @@ wildcard_constraints:
     contrast=any_of(contrast_designs(config["de"])),
 
 
+# Each figure is drawn by the job that holds its data in memory (the fit, the contrast).
 rule de_fit:
     input:
         counts="results/counts/bulk_counts.tsv",
         samples=config["samples"],
+        genesets=config["de"]["genesets"],
     output:
         fit="results/de/{design}/fit.pkl",
         normalized="results/de/{design}/normalized_counts.tsv",
         vst="results/de/{design}/vst.tsv",
+        pca=report(
+            "results/plots/de/{design}.pca.png",
+            caption="../report/de_pca.rst",
+            category="Differential expression",
+            subcategory="{design}",
+        ),
+        heatmap=report(
+            "results/plots/de/{design}.heatmap.png",
+            caption="../report/de_heatmap.rst",
+            category="Differential expression",
+            subcategory="{design}",
+        ),
     log:
         "logs/de_fit/{design}.log",
     benchmark:
@@ -40,6 +54,12 @@ rule de_contrast:
     output:
         results="results/de/{contrast}/results.tsv",
         genesets="results/de/{contrast}/genesets.tsv",
+        volcano=report(
+            "results/plots/de/{contrast}.volcano.png",
+            caption="../report/de_volcano.rst",
+            category="Differential expression",
+            subcategory="{contrast}",
+        ),
     log:
         "logs/de_contrast/{contrast}.log",
     benchmark:
@@ -81,62 +101,21 @@ rule scores:
         "../../scripts/scores.py"
 
 
-rule de_plot_contrast:
+rule de_plot_scores:
     input:
-        results="results/de/{contrast}/results.tsv",
-        genesets=config["de"]["genesets"],
-    output:
-        report(
-            "results/plots/de/{contrast}.volcano.png",
-            caption="../report/de_volcano.rst",
-            category="Differential expression",
-            subcategory="{contrast}",
-        ),
-    log:
-        "logs/de_plot_contrast/{contrast}.log",
-    benchmark:
-        "benchmarks/de_plot_contrast/{contrast}.tsv"
-    conda:
-        "../../envs/pydeseq2.yaml"
-    threads: 1
-    resources:
-        mem_mb=lambda wc, attempt: 2000 * attempt,
-        runtime=20,
-    params:
-        alpha=config["de"]["alpha"],
-    script:
-        "../../scripts/de_plot_contrast.py"
-
-
-rule de_plot_design:
-    input:
-        vst="results/de/{design}/vst.tsv",
         samples=config["samples"],
         scores="results/scores/samples.tsv",
-        genesets=config["de"]["genesets"],
     output:
-        pca=report(
-            "results/plots/de/{design}.pca.png",
-            caption="../report/de_pca.rst",
-            category="Differential expression",
-            subcategory="{design}",
-        ),
-        heatmap=report(
-            "results/plots/de/{design}.heatmap.png",
-            caption="../report/de_heatmap.rst",
-            category="Differential expression",
-            subcategory="{design}",
-        ),
-        scores=report(
+        report(
             "results/plots/de/{design}.scores.png",
             caption="../report/de_scores.rst",
             category="Differential expression",
             subcategory="{design}",
         ),
     log:
-        "logs/de_plot_design/{design}.log",
+        "logs/de_plot_scores/{design}.log",
     benchmark:
-        "benchmarks/de_plot_design/{design}.tsv"
+        "benchmarks/de_plot_scores/{design}.tsv"
     conda:
         "../../envs/pydeseq2.yaml"
     threads: 1
@@ -146,4 +125,4 @@ rule de_plot_design:
     params:
         design=lambda wc: fit_spec(config["de"], wc.design),
     script:
-        "../../scripts/de_plot_design.py"
+        "../../scripts/de_plot_scores.py"

@@ -5,7 +5,6 @@
 
 
 # The FASTQ readout replaces the BAM one for the samples fastq_readout_pattern() matches.
-ruleorder: xbp1_fastq > xbp1_quant
 ruleorder: xbp1_fastq_cells > xbp1_cells
 
 

@@ -1,5 +1,6 @@
 # Single-cell analysis with scanpy (ire1seq.sc): per dataset of sc samples, QC, clusters, cell
-# types, per-cell XBP1 and program scores, pseudobulk counts and DE for one cell type; SPEC §5.
+# types, per-cell XBP1 and program scores, figures and pseudobulk counts (all from the AnnData in
+# memory), then DE for one cell type.
 
 
 wildcard_constraints:
@@ -18,6 +19,24 @@ rule sc_analyse:
         h5ad="results/sc/{dataset}.h5ad",
         qc="results/sc/{dataset}_qc.tsv",
         celltypes="results/sc/{dataset}_celltypes.tsv",
+        pseudobulk_counts="results/sc/{dataset}/pseudobulk_counts.tsv",
+        pseudobulk_sheet="results/sc/{dataset}/pseudobulk_samples.tsv",
+        umap=report(
+            "results/plots/sc/{dataset}_umap.png",
+            caption="../report/sc_umap.rst",
+            category="Single cell",
+        ),
+        xbp1=report(
+            "results/plots/sc/{dataset}_xbp1.png",
+            caption="../report/sc_xbp1.rst",
+            category="Single cell",
+        ),
+        programs=report(
+            "results/plots/sc/{dataset}_programs.png",
+            caption="../report/sc_programs.rst",
+            category="Single cell",
+        ),
+        xbp1_table="results/sc/{dataset}/xbp1_by_celltype.tsv",
     log:
         "logs/sc_analyse/{dataset}.log",
     benchmark:
@@ -34,28 +53,6 @@ rule sc_analyse:
         settings=config["sc"],
     script:
         "../../scripts/sc_analyse.py"
-
-
-rule sc_pseudobulk:
-    input:
-        h5ad="results/sc/{dataset}.h5ad",
-    output:
-        counts="results/sc/{dataset}/pseudobulk_counts.tsv",
-        sheet="results/sc/{dataset}/pseudobulk_samples.tsv",
-    log:
-        "logs/sc_pseudobulk/{dataset}.log",
-    benchmark:
-        "benchmarks/sc_pseudobulk/{dataset}.tsv"
-    conda:
-        "../../envs/scanpy.yaml"
-    threads: 1
-    resources:
-        mem_mb=lambda wc, attempt: 4000 * attempt,
-        runtime=20,
-    params:
-        min_cells=config["sc"]["pseudobulk_min_cells"],
-    script:
-        "../../scripts/sc_pseudobulk.py"
 
 
 rule sc_pseudobulk_de:
@@ -80,39 +77,3 @@ rule sc_pseudobulk_de:
         spec=lambda wc: config["sc"]["datasets"][wc.dataset]["pseudobulk_de"],
     script:
         "../../scripts/sc_pseudobulk_de.py"
-
-
-rule sc_plots:
-    input:
-        h5ad="results/sc/{dataset}.h5ad",
-    output:
-        umap=report(
-            "results/plots/sc/{dataset}_umap.png",
-            caption="../report/sc_umap.rst",
-            category="Single cell",
-        ),
-        xbp1=report(
-            "results/plots/sc/{dataset}_xbp1.png",
-            caption="../report/sc_xbp1.rst",
-            category="Single cell",
-        ),
-        programs=report(
-            "results/plots/sc/{dataset}_programs.png",
-            caption="../report/sc_programs.rst",
-            category="Single cell",
-        ),
-        table="results/sc/{dataset}/xbp1_by_celltype.tsv",
-    log:
-        "logs/sc_plots/{dataset}.log",
-    benchmark:
-        "benchmarks/sc_plots/{dataset}.tsv"
-    conda:
-        "../../envs/scanpy.yaml"
-    threads: 1
-    resources:
-        mem_mb=lambda wc, attempt: 4000 * attempt,
-        runtime=20,
-    params:
-        condition=config["sc"]["condition"],
-    script:
-        "../../scripts/sc_plots.py"

@@ -1,6 +1,7 @@
-# XBP1 splicing, the IRE1α readout (ire1seq.xbp1; SPEC §3). The 26-nt intron is found in each
-# reference by sequence (its STAR junction line feeds star_index), then the reads at the site
-# are counted per bulk sample and per cell.
+# XBP1 splicing, the IRE1α readout (ire1seq.xbp1; definitions in docs/xbp1.md). The 26-nt intron
+# is found in each reference by sequence (its STAR junction line feeds star_index), then the reads
+# at the site are counted per bulk sample and per cell by the `ire1seq xbp1 quant` command, which
+# starts in a fraction of a second (no pandas).
 
 
 rule xbp1_locate:
@@ -26,33 +27,39 @@ rule xbp1_locate:
         "../../scripts/xbp1_locate.py"
 
 
+# One job per genome counts every bulk sample aligned to it: the work is a fraction of a second
+# per sample, less than what a job of its own costs to schedule. A new or changed sample reruns
+# its genome's job (seconds), never an alignment.
 rule xbp1_quant:
     input:
-        unpack(get_alignment),
-        site=get_site,
-        fasta=get_fasta,
+        unpack(get_xbp1_alignments),
+        site="results/xbp1/site/{genome}.json",
+        fasta=lambda wc: config["genomes"][wc.genome]["fasta"],
     output:
-        "results/xbp1/bulk/{sample}.tsv",
+        "results/xbp1/alignments/{genome}.tsv",
     log:
-        "logs/xbp1_quant/{sample}.log",
+        "logs/xbp1_quant/{genome}.log",
     benchmark:
-        "benchmarks/xbp1_quant/{sample}.tsv"
+        "benchmarks/xbp1_quant/{genome}.tsv"
     conda:
         "../../envs/python.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wc, attempt: 2000 * attempt,
-        runtime=60,
+        mem_mb=lambda wc, attempt: 1000 * attempt,
+        runtime=lambda wc, input: 10 + len(input.bams) // 10,
     params:
-        settings=config["xbp1"],
-    script:
-        "../../scripts/xbp1_quant.py"
+        runs=xbp1_quant_runs,
+        options=xbp1_read_options(),
+    shell:
+        "ire1seq xbp1 quant {input.bams} {params.runs} --site {input.site}"
+        " --reference {input.fasta} {params.options} -o {output} 2> {log}"
 
 
-# The cohort table, and the same readout as MultiQC general-statistics custom content.
+# The cohort table, the same readout as MultiQC general-statistics custom content, and its figure.
 rule xbp1_bulk:
     input:
-        expand("results/xbp1/bulk/{sample}.tsv", sample=bulk_samples()),
+        tables=xbp1_bulk_tables,
+        samples=config["samples"],
     output:
         table=report(
             "results/xbp1/bulk.tsv",
@@ -60,6 +67,11 @@ rule xbp1_bulk:
             category="XBP1 splicing",
         ),
         multiqc="results/xbp1/xbp1_mqc.tsv",
+        plot=report(
+            "results/plots/xbp1/fraction_spliced.png",
+            caption="../report/xbp1_fraction.rst",
+            category="XBP1 splicing",
+        ),
     log:
         "logs/xbp1_bulk/xbp1_bulk.log",
     benchmark:
@@ -71,7 +83,7 @@ rule xbp1_bulk:
         mem_mb=lambda wc, attempt: 1000 * attempt,
         runtime=10,
     params:
-        extra="",
+        order=bulk_samples(),
     script:
         "../../scripts/xbp1_bulk.py"
 
@@ -93,12 +105,14 @@ rule xbp1_cells:
         "../../envs/python.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wc, attempt: 4000 * attempt,
+        mem_mb=lambda wc, attempt: 2000 * attempt,
         runtime=120,
     params:
-        settings=config["xbp1"],
-    script:
-        "../../scripts/xbp1_cells.py"
+        options=xbp1_read_options(per_cell=True),
+    shell:
+        "ire1seq xbp1 quant {input.bam} --index {input.index} --site {input.site}"
+        " --reference {input.fasta} --sample {wildcards.sample} {params.options}"
+        " --per-cell --barcodes {input.barcodes} -o {output} 2> {log}"
 
 
 # Cells pooled per sample x cell type (cell types from the single-cell analysis).
@@ -124,32 +138,6 @@ rule xbp1_pseudobulk:
         min_informative=config["xbp1"]["min_informative"],
     script:
         "../../scripts/xbp1_pseudobulk.py"
-
-
-rule xbp1_plot_fraction:
-    input:
-        bulk="results/xbp1/bulk.tsv",
-        samples=config["samples"],
-    output:
-        report(
-            "results/plots/xbp1/fraction_spliced.png",
-            caption="../report/xbp1_fraction.rst",
-            category="XBP1 splicing",
-        ),
-    log:
-        "logs/xbp1_plot_fraction/xbp1_plot_fraction.log",
-    benchmark:
-        "benchmarks/xbp1_plot_fraction/xbp1_plot_fraction.tsv"
-    conda:
-        "../../envs/python.yaml"
-    threads: 1
-    resources:
-        mem_mb=lambda wc, attempt: 1000 * attempt,
-        runtime=10,
-    params:
-        extra="",
-    script:
-        "../../scripts/xbp1_plot_fraction.py"
 
 
 rule xbp1_plot_reads:
