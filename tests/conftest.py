@@ -1,10 +1,12 @@
 """Shared fixtures: one full workflow run on the demo cohort, reused by every demo-level test."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -18,6 +20,23 @@ def link_inputs(workdir: Path) -> None:
     for entry in (REPO / "resources").iterdir():
         if entry.name != "star":
             (workdir / "resources" / entry.name).symlink_to(entry)
+
+
+def edit_sheet(path: Path, change) -> None:
+    """Rewrite a sample sheet through `change` (a function of the table, as strings)."""
+    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    change(table).to_csv(path, sep="\t", index=False)
+
+
+def reduced_demo(workdir: Path, samples) -> Path:
+    """The demo's inputs in `workdir`, with a copied config/ whose sheets keep only `samples`."""
+    workdir.mkdir(parents=True)
+    link_inputs(workdir)
+    (workdir / "config").unlink()
+    shutil.copytree(REPO / "config", workdir / "config")
+    for sheet in ("samples.tsv", "units.tsv"):
+        edit_sheet(workdir / "config" / sheet, lambda table: table[table["sample"].isin(samples)])
+    return workdir
 
 
 def workflow_env() -> dict:
@@ -38,4 +57,21 @@ def demo_run(tmp_path_factory) -> Path:
     result = run_workflow(workdir)
     if result.returncode != 0:
         pytest.fail(f"demo workflow failed:\n{result.stderr[-6000:]}")
+    return workdir
+
+
+@pytest.fixture(scope="session")
+def laptop_sc_run(tmp_path_factory) -> Path:
+    """Working directory of the single-cell targets run in laptop mode (kallisto | bustools, no STAR)."""
+    import yaml
+
+    from ire1seq.sc.settings import targets as sc_targets
+
+    workdir = tmp_path_factory.mktemp("sc_laptop")
+    link_inputs(workdir)
+    config = yaml.safe_load((REPO / "config/config.yaml").read_text())
+    targets = [*sc_targets(config["sc"]), "results/xbp1/pseudobulk.tsv"]
+    result = run_workflow(workdir, "--config", "mode=laptop", "--", *targets)
+    if result.returncode != 0:
+        pytest.fail(f"laptop-mode single-cell run failed:\n{result.stderr[-6000:]}")
     return workdir

@@ -3,10 +3,6 @@ from STARsolo in standard mode and from kallisto | bustools and the FASTQ readou
 
 import pandas as pd
 import pytest
-import yaml
-from conftest import REPO, link_inputs, run_workflow
-
-from ire1seq.sc.settings import targets as sc_targets
 
 pytestmark = pytest.mark.slow
 
@@ -18,17 +14,10 @@ def read(path):
 
 
 @pytest.fixture(scope="module", params=["standard", "laptop"])
-def sc_run(request, tmp_path_factory):
+def sc_run(request):
     """Working directory holding the single-cell results of one mode."""
-    if request.param == "standard":
-        return request.getfixturevalue("demo_run")
-    workdir = tmp_path_factory.mktemp("sc_laptop")
-    link_inputs(workdir)
-    config = yaml.safe_load((REPO / "config/config.yaml").read_text())
-    targets = [*sc_targets(config["sc"]), "results/xbp1/pseudobulk.tsv"]
-    result = run_workflow(workdir, "--config", "mode=laptop", "--", *targets)
-    assert result.returncode == 0, result.stderr[-4000:]
-    assert not (workdir / "results/star").exists()
+    workdir = request.getfixturevalue("demo_run" if request.param == "standard" else "laptop_sc_run")
+    assert request.param == "standard" or not (workdir / "results/star").exists()
     return workdir
 
 

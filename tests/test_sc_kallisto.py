@@ -83,15 +83,11 @@ def test_bustools_output_that_disagrees_with_itself_is_reported(reference, tmp_p
 
 @pytest.mark.slow
 @pytest.mark.skipif(not (shutil.which("kallisto") and shutil.which("bustools")), reason="kallisto/bustools not installed")
-def test_laptop_mode_counts_the_planted_cells_and_molecules_without_star(tmp_path):
-    from conftest import REPO, link_inputs, run_workflow
+def test_laptop_mode_counts_the_planted_cells_and_molecules_without_star(laptop_sc_run):
+    from conftest import REPO
 
-    link_inputs(tmp_path)
-    target = "results/kallisto/SC_ptx_1/filtered/matrix.mtx"
-    result = run_workflow(tmp_path, "--config", "mode=laptop", "--", target)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert not (tmp_path / "results" / "star").exists()
-    adata = read_matrix(tmp_path / target, "SC_ptx_1")
+    assert not (laptop_sc_run / "results" / "star").exists()
+    adata = read_matrix(laptop_sc_run / "results/kallisto/SC_ptx_1/filtered/matrix.mtx", "SC_ptx_1")
     truth = pd.read_csv(REPO / "resources/demo/truth/cells.tsv", sep="\t").query("sample == 'SC_ptx_1'")
     assert sorted(adata.obs["barcode"]) == sorted(truth["barcode"])  # the knee calls exactly the planted cells
     found = pd.Series(np.asarray(adata.X.sum(axis=1)).ravel(), index=adata.obs["barcode"].to_numpy())

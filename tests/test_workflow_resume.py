@@ -12,9 +12,8 @@ import subprocess
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from conftest import REPO, SNAKEMAKE, link_inputs, run_workflow, workflow_env
+from conftest import REPO, SNAKEMAKE, edit_sheet, reduced_demo, run_workflow, workflow_env
 
 pytestmark = pytest.mark.slow
 
@@ -31,22 +30,6 @@ def own_tmpdir(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TMPDIR", str(tmp_path_factory.mktemp("tmpdir")))
         yield
-
-
-def reduced_demo(workdir: Path) -> Path:
-    """The demo's inputs, with a copied config/ whose sheets keep only SAMPLES."""
-    workdir.mkdir()
-    link_inputs(workdir)
-    (workdir / "config").unlink()
-    shutil.copytree(REPO / "config", workdir / "config")
-    for sheet in ("samples.tsv", "units.tsv"):
-        edit_sheet(workdir / "config" / sheet, lambda table: table[table["sample"].isin(SAMPLES)])
-    return workdir
-
-
-def edit_sheet(path: Path, change) -> None:
-    table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
-    change(table).to_csv(path, sep="\t", index=False)
 
 
 def jobs_in(log: str) -> dict[str, tuple[str, str, list[str]]]:
@@ -68,7 +51,7 @@ def planned(workdir: Path) -> set[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def clean_run(tmp_path_factory) -> Path:
     """The reduced demo run once, uninterrupted: the reference for every test here."""
-    workdir = reduced_demo(tmp_path_factory.mktemp("resume") / "clean")
+    workdir = reduced_demo(tmp_path_factory.mktemp("resume") / "clean", SAMPLES)
     result = run_workflow(workdir, *TARGETS)
     assert result.returncode == 0, result.stderr[-6000:]
     return workdir
@@ -116,7 +99,7 @@ def aligning_after_an_alignment(log: str) -> bool:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_interrupted_run_resumes_without_redoing_finished_jobs(clean_run, tmp_path, signum):
-    workdir = reduced_demo(tmp_path / "run")
+    workdir = reduced_demo(tmp_path / "run", SAMPLES)
     first_log = tmp_path / "first.log"
     interrupt_mid_alignment(workdir, first_log, signum)
     first = jobs_in(first_log.read_text())
