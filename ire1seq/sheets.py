@@ -1,13 +1,13 @@
 """Load and check the sample and unit sheets: schema first, then what a schema cannot say."""
 
 import gzip
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from ire1seq.errors import InputError
 from ire1seq.io import is_gzipped, read_tsv
+from ire1seq.schemas import validate_row
 
 FASTQ_COLUMNS = ("fq1", "fq2")
 
@@ -26,17 +26,12 @@ def validate_rows(sheet: pd.DataFrame, schema, path, what: str) -> None:
 
     try:
         validate(sheet, str(schema))
-    except WorkflowError as err:
-        text = str(err.args[0]) if err.args else str(err)
-        row = re.search(r"row (\d+)", text)
-        line = int(row.group(1)) + 2 if row else "?"
-        problem = re.search(r"ValidationError: (.*)", text)
-        column = re.search(r"On instance\['([^']+)'\]", text)
-        where = f", column '{column.group(1)}'" if column else ""
-        raise InputError(
-            f"{what} {path}, line {line}{where}: {problem.group(1) if problem else text}. "
-            f"Fix that cell (allowed values and required columns are in {schema})."
-        ) from None
+    except WorkflowError:
+        for line, row in enumerate(sheet.to_dict("records"), start=2):
+            problem = validate_row({k: v for k, v in row.items() if pd.notna(v)}, schema)
+            if problem:
+                raise InputError(f"{what} {path}, line {line}, {problem}. Fix that cell.") from None
+        raise
 
 
 def check_unique(sheet: pd.DataFrame, columns: list[str], path, what: str) -> None:
@@ -82,6 +77,7 @@ def load_units(path, schema, samples: pd.DataFrame) -> pd.DataFrame:
             "sheet; add their FASTQ/BAM rows or remove them from samples.tsv."
         )
     check_layouts(units, path)
+    check_files_used_once(units, path)
     return units.set_index(["sample", "unit"], drop=False).sort_index()
 
 
@@ -109,6 +105,8 @@ def check_unit(unit: dict, samples: pd.DataFrame, where: str) -> None:
     for column in FASTQ_COLUMNS:
         if pd.notna(unit[column]):
             check_fastq_head(unit[column], column, where)
+    if pd.notna(unit["bam"]):
+        check_alignment_head(unit["bam"], where)
 
 
 def check_file(path, column: str, where: str) -> None:
@@ -131,6 +129,46 @@ def check_fastq_head(path, column: str, where: str) -> None:
         )
 
 
+def check_alignment_head(path, where: str) -> None:
+    """A pre-aligned unit is BAM (BGZF) or CRAM, readable, and not sorted by name (checked at parse)."""
+    import pysam
+
+    with open(path, "rb") as handle:
+        head = handle.read(18)
+    if head[:4] != b"CRAM" and not (head[:4] == b"\x1f\x8b\x08\x04" and head[12:14] == b"BC"):
+        kind = "a SAM text file" if head[:1] == b"@" else "neither BAM (BGZF) nor CRAM"
+        raise InputError(
+            f"{where}, column 'bam': {path} is {kind}; give a coordinate-sorted BAM or CRAM "
+            f"(e.g. `samtools sort -o sample.bam {path}`)."
+        )
+    try:
+        with pysam.AlignmentFile(str(path), "r", check_sq=False) as bam:
+            order = bam.header.to_dict().get("HD", {}).get("SO")
+    except (OSError, ValueError) as err:
+        raise InputError(f"{where}, column 'bam': {path} cannot be read ({err}); copy or re-create it.") from None
+    if order in ("unsorted", "queryname"):
+        raise InputError(
+            f"{where}, column 'bam': {path} is sorted by {order} (@HD SO), not by coordinate; "
+            f"sort it (`samtools sort -o sorted.bam {path}`) and list the sorted file."
+        )
+
+
+def check_files_used_once(units: pd.DataFrame, path) -> None:
+    """One file is one mate of one unit: the same FASTQ/BAM twice is a copy-paste slip."""
+    seen = {}
+    for line, unit in enumerate(units.to_dict("records"), start=2):
+        for column in ("fq1", "fq2", "bam"):
+            if pd.isna(unit[column]):
+                continue
+            key = Path(unit[column]).resolve()
+            if key in seen:
+                raise InputError(
+                    f"unit sheet {path}, line {line}, column '{column}': {unit[column]} is already used at "
+                    f"{seen[key]}; each FASTQ/BAM belongs to one mate of one unit. Fix the path."
+                )
+            seen[key] = f"line {line}, column '{column}'"
+
+
 def check_layouts(units: pd.DataFrame, path) -> None:
     """Units of one sample are aligned together, so they must share one layout."""
     for sample, group in units.groupby("sample"):
@@ -151,3 +189,23 @@ def layout(unit: dict) -> str:
     if pd.notna(unit["bam"]):
         return "bam"
     return "paired-end" if pd.notna(unit["fq2"]) else "single-end"
+
+
+def select_samples(samples: pd.DataFrame, subset: dict, *, sheet, what: str) -> pd.DataFrame:
+    """The rows whose columns hold the subset's values (a list means any of them).
+
+    The one way every step selects samples: a column the sheet lacks is an error (a typo would
+    otherwise select nothing), and so is a subset that matches no sample.
+    """
+    keep = pd.Series(True, index=samples.index)
+    for column, wanted in subset.items():
+        if column not in samples.columns:
+            raise InputError(
+                f"{what}: subset column '{column}' is not a column of {sheet} (columns: "
+                f"{', '.join(map(str, samples.columns))}); correct the subset in the config."
+            )
+        values = [str(v) for v in (wanted if isinstance(wanted, list) else [wanted])]
+        keep &= samples[column].astype("string").isin(values).fillna(False)
+    if not keep.any():
+        raise InputError(f"{what}: no sample of {sheet} matches subset {subset}; check the subset values against the sheet.")
+    return samples[keep]

@@ -20,6 +20,7 @@ from formulaic import Formula, model_matrix
 from formulaic.errors import FormulaicError
 
 from ire1seq.errors import InputError
+from ire1seq.sheets import select_samples
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def targets(de_config: dict) -> list[str]:
 
 def design_samples(samples: pd.DataFrame, design: Design, sheet="samples.tsv") -> pd.DataFrame:
     """The design's samples with its variables as categoricals, base level first."""
-    chosen = _subset(samples, design, sheet)
+    chosen = select_samples(samples, design.subset, sheet=sheet, what=f"design {design.name}")
     missing = [v for v in design.variables if v not in chosen.columns]
     if missing:
         raise InputError(
@@ -110,24 +111,6 @@ def design_samples(samples: pd.DataFrame, design: Design, sheet="samples.tsv") -
             f"'{design.formula}'; remove it from levels or add it to the formula."
         )
     return meta
-
-
-def _subset(samples: pd.DataFrame, design: Design, sheet) -> pd.DataFrame:
-    keep = pd.Series(True, index=samples.index)
-    for column, wanted in design.subset.items():
-        if column not in samples.columns:
-            raise InputError(
-                f"design {design.name}: subset column '{column}' is not a column of {sheet}; "
-                "correct the subset in the config."
-            )
-        values = [str(v) for v in (wanted if isinstance(wanted, list) else [wanted])]
-        keep &= samples[column].astype("string").isin(values).fillna(False)
-    if not keep.any():
-        raise InputError(
-            f"design {design.name}: no sample of {sheet} matches subset {design.subset}; "
-            "check the subset values against the sheet."
-        )
-    return samples[keep]
 
 
 def _categorical(values: pd.Series, variable: str, design: Design, sheet) -> pd.Categorical:
@@ -149,6 +132,29 @@ def _categorical(values: pd.Series, variable: str, design: Design, sheet) -> pd.
             f"design's samples in {sheet} (levels there: {', '.join(present)}); correct levels.{variable}."
         )
     return pd.Categorical(values, categories=[base] + [v for v in present if v != base])
+
+
+def check_design(samples: pd.DataFrame, design: Design, sheet="samples.tsv") -> tuple[pd.DataFrame, str | None]:
+    """(the design's sample table, its organism), after every check that needs no counts: subset,
+    variables, levels, rank, each contrast and one organism. The workflow runs it when it parses the
+    config, so `snakemake -n` reports a bad design before any job runs."""
+    meta = design_samples(samples, design, sheet)
+    matrix = design_matrix(meta, design)
+    for name, spec in design.contrasts.items():
+        contrast_vector(matrix, meta, design, name, spec)
+    return meta, design_organism(samples.loc[meta.index], design)
+
+
+def design_organism(samples: pd.DataFrame, design: Design):
+    if "organism" not in samples.columns:
+        return None
+    organisms = sorted(samples["organism"].dropna().unique())
+    if len(organisms) > 1:
+        raise InputError(
+            f"design {design.name} mixes organisms {', '.join(organisms)}; genes differ between them, so "
+            "add organism to the design's subset (one design per organism)."
+        )
+    return organisms[0] if organisms else None
 
 
 def design_matrix(meta: pd.DataFrame, design: Design) -> pd.DataFrame:

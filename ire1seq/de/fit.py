@@ -13,7 +13,7 @@ import pandas as pd
 from pydeseq2.dds import DeseqDataSet
 from pydeseq2.ds import DeseqStats
 
-from ire1seq.de.design import Design, contrast_vector, design_matrix, design_samples
+from ire1seq.de.design import Design, check_design, contrast_vector
 from ire1seq.de.genesets import load_genesets, sets_for
 from ire1seq.de.inputs import counts_of, read_counts, read_samples
 from ire1seq.de.settest import residual_effects, camera_table
@@ -58,11 +58,7 @@ def fit_design(
 
     `counts` is read_counts' frame (gene_name, then one column per sample); `samples` the sheet.
     """
-    meta = design_samples(samples, design, sheet)
-    matrix = design_matrix(meta, design)
-    organism = _organism(samples.loc[meta.index], design)
-    for name, spec in design.contrasts.items():  # fail before the fit, not after it
-        contrast_vector(matrix, meta, design, name, spec)
+    meta, organism = check_design(samples, design, sheet)
     chosen = counts_of(counts, meta.index, counts_path)
     expressed = chosen.sum(axis=1) > 0
     kept, dropped = chosen.index[expressed], chosen.index[~expressed]
@@ -106,18 +102,6 @@ def control_gene_ids(names: pd.Series, control_genes, where: str):
         )
     log.info("%s: size factors from %d control genes (%s)", where, len(chosen), ", ".join(names[chosen]))
     return list(chosen)
-
-
-def _organism(samples: pd.DataFrame, design: Design):
-    if "organism" not in samples.columns:
-        return None
-    organisms = sorted(samples["organism"].dropna().unique())
-    if len(organisms) > 1:
-        raise InputError(
-            f"design {design.name} mixes organisms {', '.join(organisms)}; genes differ between them, so "
-            "add organism to the design's subset (one design per organism)."
-        )
-    return organisms[0] if organisms else None
 
 
 def test_contrast(dds: DeseqDataSet, design: Design, name: str, spec: dict, alpha=0.05, threads=1) -> pd.DataFrame:

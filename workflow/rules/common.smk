@@ -2,21 +2,24 @@ import functools
 import math
 import os
 
-import pandas as pd
 from snakemake.exceptions import WorkflowError
-from snakemake.utils import validate
 
 from ire1seq.chemistry import CHEMISTRY
 from ire1seq.de.design import targets as de_targets
 from ire1seq.errors import InputError
 from ire1seq.io import is_gzipped
+from ire1seq.preflight import check_config, sc_dataset
 from ire1seq.sc.settings import targets as sc_targets
 from ire1seq.salmon import library_type
+from ire1seq.schemas import validate_config
 from ire1seq.sheets import load_samples, load_units
 
-validate(config, workflow.source_path("../schemas/config.schema.yaml"))
-
 try:
+    validate_config(
+        config,
+        workflow.source_path("../schemas/config.schema.yaml"),
+        workflow.configfiles,
+    )
     samples = load_samples(
         config["samples"],
         workflow.source_path("../schemas/samples.schema.yaml"),
@@ -25,6 +28,7 @@ try:
     units = load_units(
         config["units"], workflow.source_path("../schemas/units.schema.yaml"), samples
     )
+    check_config(config, samples, config["samples"])
 except InputError as err:
     raise WorkflowError(str(err))
 
@@ -45,17 +49,6 @@ def bulk_samples():
 
 def sc_samples():
     return list(samples.index[samples["assay"] == "sc"])
-
-
-def samples_of(subset):
-    """Samples whose sheet columns equal the given values (a list means any of them)."""
-    keep = pd.Series(True, index=samples.index)
-    for column, wanted in subset.items():
-        values = wanted if isinstance(wanted, list) else [wanted]
-        keep &= samples.get(column, pd.Series(index=samples.index)).isin(
-            map(str, values)
-        )
-    return list(samples.index[keep])
 
 
 def genome_of(sample):
@@ -267,7 +260,9 @@ def get_matrix(wildcards):
 
 
 def sc_dataset_samples(wildcards):
-    return samples_of(config["sc"]["datasets"][wildcards.dataset]["subset"])
+    dataset = wildcards.dataset
+    spec = config["sc"]["datasets"][dataset]
+    return list(sc_dataset(samples, dataset, spec, config["samples"]).index)
 
 
 def sc_matrices(wildcards):
