@@ -9,7 +9,7 @@ from ire1seq.errors import InputError
 
 # Each area registers its own subcommands: ire1seq/<area>/cli.py defines register(subparsers) and
 # imports its implementation only when a command runs, so building the parser costs milliseconds.
-AREAS = ("xbp1", "de", "sc", "clinical")
+AREAS = ("cohort", "xbp1", "de", "sc", "clinical")
 
 
 def build_parser() -> argparse.ArgumentParser:
