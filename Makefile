@@ -61,8 +61,8 @@ lint: setup
 test: setup demo-data lint
 	$(BIN)/pytest -q
 
-# The inner loop: unit tests only (no workflow runs, no demo FASTQ needed).
-test-fast: setup
+# The inner loop: unit tests only (no workflow runs; dry runs read the demo FASTQ heads).
+test-fast: setup demo-data
 	$(BIN)/pytest -q -m "not slow"
 
 clean:

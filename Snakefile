@@ -26,3 +26,8 @@ include: "workflow/rules/de.smk"
 include: "workflow/rules/sc.smk"
 include: "workflow/rules/clinical.smk"
 include: "workflow/rules/laptop.smk"
+include: "workflow/rules/qc.smk"
+
+
+onsuccess:
+    print_run_summary()

@@ -191,6 +191,16 @@ def layout(unit: dict) -> str:
     return "paired-end" if pd.notna(unit["fq2"]) else "single-end"
 
 
+def _matches(samples: pd.DataFrame, column: str, wanted, *, sheet, what: str) -> pd.Series:
+    if column not in samples.columns:
+        raise InputError(
+            f"{what}: subset column '{column}' is not a column of {sheet} (columns: "
+            f"{', '.join(map(str, samples.columns))}); correct the subset in the config."
+        )
+    values = [str(v) for v in (wanted if isinstance(wanted, list) else [wanted])]
+    return samples[column].astype("string").isin(values).fillna(False).astype(bool)
+
+
 def select_samples(samples: pd.DataFrame, subset: dict, *, sheet, what: str) -> pd.DataFrame:
     """The rows whose columns hold the subset's values (a list means any of them).
 
@@ -199,13 +209,25 @@ def select_samples(samples: pd.DataFrame, subset: dict, *, sheet, what: str) -> 
     """
     keep = pd.Series(True, index=samples.index)
     for column, wanted in subset.items():
-        if column not in samples.columns:
-            raise InputError(
-                f"{what}: subset column '{column}' is not a column of {sheet} (columns: "
-                f"{', '.join(map(str, samples.columns))}); correct the subset in the config."
-            )
-        values = [str(v) for v in (wanted if isinstance(wanted, list) else [wanted])]
-        keep &= samples[column].astype("string").isin(values).fillna(False)
+        keep &= _matches(samples, column, wanted, sheet=sheet, what=what)
     if not keep.any():
         raise InputError(f"{what}: no sample of {sheet} matches subset {subset}; check the subset values against the sheet.")
     return samples[keep]
+
+
+ENUM_COLUMNS = ("organism", "assay")  # the sheet schema allows a fixed set of values: no typo passes
+
+
+def near_misses(samples: pd.DataFrame, subset: dict, *, sheet, what: str) -> dict:
+    """Samples the subset misses in exactly one free-text column (as a label typo would):
+    sample → 'column=value'. A sample of another organism or assay is never a near miss."""
+    missed = {c: ~_matches(samples, c, wanted, sheet=sheet, what=what) for c, wanted in subset.items()}
+    fixed = [missed.pop(c) for c in ENUM_COLUMNS if c in missed]
+    if fixed:
+        samples = samples[~pd.concat(fixed, axis=1).any(axis=1)]
+    misses = {}
+    for sample in samples.index:
+        columns = [c for c, miss in missed.items() if miss[sample]]
+        if len(columns) == 1:
+            misses[sample] = f"{columns[0]}={samples.loc[sample, columns[0]]}"
+    return misses

@@ -12,6 +12,7 @@ rule star_align:
         bam="results/star/{sample}/Aligned.sortedByCoord.out.bam",
         bai="results/star/{sample}/Aligned.sortedByCoord.out.bam.bai",
         counts="results/star/{sample}/ReadsPerGene.out.tab",
+        log_final="results/star/{sample}/Log.final.out",
     log:
         "logs/star_align/{sample}.log",
     benchmark:
@@ -50,6 +51,7 @@ rule starsolo:
         matrix="results/star/{sample}/Solo.out/Gene/filtered/matrix.mtx",
         barcodes="results/star/{sample}/Solo.out/Gene/filtered/barcodes.tsv",
         features="results/star/{sample}/Solo.out/Gene/filtered/features.tsv",
+        log_final="results/star/{sample}/Log.final.out",
     log:
         "logs/starsolo/{sample}.log",
     benchmark:

@@ -12,7 +12,7 @@ from ire1seq.preflight import check_config, sc_dataset
 from ire1seq.sc.settings import targets as sc_targets
 from ire1seq.salmon import library_type
 from ire1seq.schemas import validate_config
-from ire1seq.sheets import load_samples, load_units
+from ire1seq.sheets import load_samples, load_units, near_misses
 
 try:
     validate_config(
@@ -278,6 +278,7 @@ def sc_xbp1_cells(wildcards):
 def all_outputs():
     targets = [
         "results/counts/bulk_counts.tsv",
+        "results/qc/samples.tsv",
         "results/xbp1/bulk.tsv",
         "results/xbp1/xbp1_mqc.tsv",
         "results/plots/xbp1/fraction_spliced.png",
@@ -387,3 +388,50 @@ def kallisto_reads_in(wildcards):
 
 def chemistry_of(wildcards):
     return sample_units(wildcards.sample)["chemistry"].iloc[0]
+
+
+# --- quality control and the end-of-run summary (rules in qc.smk) ---
+
+
+def mapping_log(sample):
+    """The aligner's log with the sample's mapping rate (none for pre-aligned units)."""
+    if is_prealigned(sample):
+        return None
+    if samples.loc[sample, "assay"] == "sc":
+        if laptop_mode():
+            return f"results/kallisto/{sample}/run_info.json"
+        return f"results/star/{sample}/Log.final.out"
+    if uses_salmon(sample):
+        return f"results/salmon/{sample}/aux_info/meta_info.json"
+    return f"results/star/{sample}/Log.final.out"
+
+
+def mapping_logs():
+    return {s: mapping_log(s) for s in samples.index if mapping_log(s)}
+
+
+def left_out_samples():
+    """Per DE design, the samples its subset misses in one column (as a label typo would)."""
+    return {
+        f"DE design {name}": [
+            f"{sample} ({why})"
+            for sample, why in near_misses(
+                samples, spec.get("subset", {}), sheet=config["samples"], what=name
+            ).items()
+        ]
+        for name, spec in config["de"]["designs"].items()
+    }
+
+
+def print_run_summary():
+    from ire1seq.qc import run_summary
+
+    lines = run_summary(
+        qc_table="results/qc/samples.tsv",
+        unmatched="results/clinical/unmatched.tsv",
+        left_out=left_out_samples(),
+    )
+    if lines:
+        print(
+            "\nire1seq summary (details in results/qc/samples.tsv):", *lines, sep="\n  "
+        )

@@ -38,6 +38,7 @@ rule salmon_quant:
     output:
         quant="results/salmon/{sample}/quant.sf",
         library="results/salmon/{sample}/lib_format_counts.json",
+        meta="results/salmon/{sample}/aux_info/meta_info.json",
     log:
         "logs/salmon_quant/{sample}.log",
     benchmark:
@@ -62,6 +63,7 @@ rule salmon_genes:
     input:
         quant="results/salmon/{sample}/quant.sf",
         library="results/salmon/{sample}/lib_format_counts.json",
+        meta="results/salmon/{sample}/aux_info/meta_info.json",
         gtf=get_gtf,
     output:
         "results/salmon/{sample}/ReadsPerGene.tsv",
@@ -191,6 +193,7 @@ rule kallisto_bus:
         matrix="results/kallisto/{sample}/counts/cells.mtx",
         barcodes="results/kallisto/{sample}/counts/cells.barcodes.txt",
         genes="results/kallisto/{sample}/counts/cells.genes.txt",
+        run_info="results/kallisto/{sample}/run_info.json",
     log:
         "logs/kallisto_bus/{sample}.log",
     benchmark:
