@@ -46,13 +46,20 @@ def _same_file(one: Path, other: Path) -> bool:
 
 
 def refuse_overwrite(outputs, inputs) -> None:
-    """Stop before anything is read when an output would replace an input (same path or link)."""
-    for output in outputs:
-        for given in inputs:
-            if output is not None and given is not None and _same_file(Path(output), Path(given)):
+    """Stop before anything is read when an output would replace an input (same path or link) or
+    land inside an input folder (a folder of gene sets or a matrix directory is read whole)."""
+    for output in filter(None, outputs):
+        for given in filter(None, inputs):
+            output, given = Path(output), Path(given)
+            if _same_file(output, given):
                 raise InputError(
                     f"output {output} is the input {given}: writing it would destroy that input. "
                     "Give an output path (-o) that is not one of the command's input files."
+                )
+            if given.is_dir() and output.resolve().is_relative_to(given.resolve()):
+                raise InputError(
+                    f"output {output} lies inside the input folder {given}, which is read whole; "
+                    "give an output path (-o) outside it."
                 )
 
 

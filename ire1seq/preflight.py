@@ -4,6 +4,8 @@ The workflow runs them when it parses the config, so `snakemake -n` fails with t
 any job starts; `ire1seq check` runs the same functions.
 """
 
+from pathlib import Path
+
 import pandas as pd
 
 from ire1seq.errors import InputError
@@ -11,9 +13,11 @@ from ire1seq.sheets import select_samples
 
 
 def check_config(config: dict, samples: pd.DataFrame, sheet) -> None:
-    """DE designs and contrasts, single-cell datasets and the samples named for plots."""
+    """Reference files, DE designs and contrasts, single-cell datasets and the samples named for plots."""
     from ire1seq.de.design import Design, check_design
 
+    for organism in sorted(set(samples["organism"])):
+        check_genome(config, organism)
     for name, spec in config["de"]["designs"].items():
         check_design(samples, Design.from_config(name, spec), sheet)
     for name, spec in config["sc"]["datasets"].items():
@@ -39,3 +43,36 @@ def sc_dataset(samples: pd.DataFrame, name: str, spec: dict, sheet) -> pd.DataFr
             f"({', '.join(bulk[:5])}) of {sheet}; add assay: sc to the subset."
         )
     return chosen
+
+
+def check_genome(config: dict, organism: str) -> None:
+    """The genome files of an organism with samples exist and start like a FASTA / GTF."""
+    genome = config["genomes"][organism]
+    files = {"fasta": ">", "gtf": None}
+    if config["mode"] == "laptop" or config["quantifier"] == "salmon":
+        files["transcripts"] = ">"
+    for key, first in files.items():
+        path = genome.get(key)
+        where = f"config genomes.{organism}.{key}"
+        if path is None:
+            raise InputError(f"{where} is not set; salmon and kallisto need the transcript FASTA of the GTF.")
+        if not Path(path).is_file():
+            raise InputError(f"{where}: file {path} does not exist; fix the path (relative paths are from the working directory).")
+        head = _first_line(path, where)
+        if first and not head.startswith(first):
+            raise InputError(f"{where}: {path} does not start with '>' ; give a (gzipped) FASTA file.")
+        if key == "gtf" and len(head.split("\t")) != 9:
+            raise InputError(f"{where}: {path} does not have GTF's 9 tab-separated columns on its first line; give a GTF annotation.")
+
+
+def _first_line(path, where: str) -> str:
+    """The first line that is not a comment (plain or gzip)."""
+    import gzip
+
+    from ire1seq.io import is_gzipped
+
+    try:
+        with (gzip.open if is_gzipped(path) else open)(path, "rt") as handle:
+            return next((line.rstrip("\n") for line in handle if not line.startswith("#")), "")
+    except (OSError, EOFError, UnicodeDecodeError) as err:
+        raise InputError(f"{where}: {path} cannot be read ({err}); copy it again.") from None

@@ -32,6 +32,11 @@ def config(**changes):
                                  "contrasts": {"ptx": {"variable": "treatment", "test": "paclitaxel", "base": "vehicle"}}}}},
         "sc": {"datasets": {"drg": {"subset": {"organism": "mouse", "assay": "sc"}}}},
         "plots": {"xbp1_reads": ["m1"]},
+        "mode": "standard",
+        "quantifier": "star",
+        "genomes": {organism: {"fasta": str(REPO / f"resources/demo/reference/{organism}.fa"),
+                               "gtf": str(REPO / f"resources/demo/reference/{organism}.gtf")}
+                    for organism in ("human", "mouse")},
     }  # fmt: skip
     for path, value in changes.items():
         node = base
@@ -61,6 +66,10 @@ def test_a_good_config_passes():
         ({"sc__datasets__drg__subset": {"organism": "mouse"}}, "also selects non-single-cell samples"),
         ({"sc__datasets__drg__subset": {"assay": "sc", "lane": "L1"}}, "sc.datasets.drg: subset column 'lane'"),
         ({"plots__xbp1_reads": ["m9"]}, "plots.xbp1_reads names m9"),
+        ({"genomes__mouse__fasta": "missing.fa"}, "genomes.mouse.fasta: file missing.fa does not exist"),
+        ({"genomes__mouse__fasta": str(REPO / "resources/demo/reference/mouse.gtf")}, "does not start with '>'"),
+        ({"genomes__human__gtf": str(REPO / "resources/demo/reference/human.fa")}, "9 tab-separated columns"),
+        ({"mode": "laptop"}, "genomes.human.transcripts is not set"),
     ],
 )  # fmt: skip
 def test_a_bad_entry_is_refused_naming_it(change, message):

@@ -95,9 +95,13 @@ def run_de(args) -> None:
     from ire1seq.de.fit import expression_tables, fit_design, gene_set_table, test_contrast
     from ire1seq.de.genesets import load_genesets
     from ire1seq.de.inputs import read_counts, read_samples
-    from ire1seq.io import write_table
+    from ire1seq.io import refuse_overwrite, write_table
 
     contrasts = dict(parse_contrast(text) for text in args.contrast)
+    outdir = Path(args.outdir)
+    outputs = [outdir / name / f for name in contrasts for f in ("results.tsv", "genesets.tsv")]
+    outputs += [outdir / "normalized_counts.tsv", outdir / "vst.tsv"]
+    refuse_overwrite(outputs, [args.counts, args.samples, args.genesets])
     levels = {spec["variable"]: spec["base"] for spec in contrasts.values() if "variable" in spec}
     levels |= _pairs(args.level, "--level")
     subset = {k: v.split(",") for k, v in _pairs(args.subset, "--subset").items()}
@@ -106,7 +110,6 @@ def run_de(args) -> None:
         read_counts(args.counts), read_samples(args.samples), design, args.threads, args.counts, args.samples
     )
     genesets = load_genesets(args.genesets) if args.genesets else None
-    outdir = Path(args.outdir)
     for name, spec in contrasts.items():
         results = test_contrast(dds, design, name, spec, args.alpha, args.threads)
         write_table(results, outdir / name / "results.tsv")
@@ -119,8 +122,9 @@ def run_de(args) -> None:
 
 def run_score(args) -> None:
     from ire1seq.de.scores import sample_scores
-    from ire1seq.io import write_table
+    from ire1seq.io import refuse_overwrite, write_table
 
+    refuse_overwrite([args.output], [args.counts, args.genesets, args.xbp1, args.samples])
     scores = sample_scores(
         args.counts, args.genesets, args.samples, args.xbp1, args.threads, _names(args.control_genes)
     )

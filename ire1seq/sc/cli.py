@@ -70,6 +70,7 @@ def parse_matrices(items: list[str]) -> dict[str, str]:
 
 
 def run_sc(args) -> None:
+    from ire1seq.io import refuse_overwrite
     from ire1seq.sc.analyse import run
 
     settings = ScSettings(
@@ -86,8 +87,13 @@ def run_sc(args) -> None:
     stem = str(Path(args.output).with_suffix(""))
     plots = Path(args.plots) if args.plots else None
     pseudobulk = Path(args.pseudobulk) if args.pseudobulk else None
+    matrices = parse_matrices(args.matrix)
+    outputs = [args.output, f"{stem}_qc.tsv", f"{stem}_celltypes.tsv"]
+    outputs += [plots / n for n in ("umap.png", "xbp1.png", "programs.png", "xbp1_by_celltype.tsv")] if plots else []
+    outputs += [pseudobulk / n for n in ("pseudobulk_counts.tsv", "pseudobulk_samples.tsv")] if pseudobulk else []
+    refuse_overwrite(outputs, [*matrices.values(), *args.xbp1_cells, args.samples, args.markers, args.genesets])
     run(
-        parse_matrices(args.matrix), args.output, f"{stem}_qc.tsv", f"{stem}_celltypes.tsv",
+        matrices, args.output, f"{stem}_qc.tsv", f"{stem}_celltypes.tsv",
         organism=args.organism, markers=args.markers, xbp1_cells=args.xbp1_cells, sheet=args.samples,
         genesets_dir=args.genesets, settings=settings,
         plots=plots and {"umap_out": plots / "umap.png", "xbp1_out": plots / "xbp1.png",

@@ -156,7 +156,8 @@ def run_quant(args) -> None:
 
     if not (args.site or args.reference):
         raise InputError("xbp1 quant needs --reference REF.fa (the site is located in it) or --site site.json.")
-    refuse_overwrite([args.output], [*args.bams, *(args.index or []), args.site, args.reference, args.barcodes])
+    beside = [f"{bam}{suffix}" for bam in args.bams for suffix in (".bai", ".csi", ".crai")]  # indexes found there
+    refuse_overwrite([args.output], [*args.bams, *beside, *(args.index or []), args.site, args.reference, args.barcodes])
     site = _site(args)
     options = Options(
         min_mapq=args.min_mapq, min_overhang=args.min_overhang, include_duplicates=args.include_duplicates,
