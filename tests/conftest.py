@@ -29,13 +29,19 @@ def edit_sheet(path: Path, change) -> None:
 
 
 def reduced_demo(workdir: Path, samples) -> Path:
-    """The demo's inputs in `workdir`, with a copied config/ whose sheets keep only `samples`."""
+    """The demo's inputs in `workdir`, with a copied config/ whose sheets keep only `samples` and
+    whose config has no DE designs, single-cell datasets or read plots (they need the whole demo)."""
+    import yaml
+
     workdir.mkdir(parents=True)
     link_inputs(workdir)
     (workdir / "config").unlink()
     shutil.copytree(REPO / "config", workdir / "config")
     for sheet in ("samples.tsv", "units.tsv"):
         edit_sheet(workdir / "config" / sheet, lambda table: table[table["sample"].isin(samples)])
+    config = yaml.safe_load((workdir / "config" / "config.yaml").read_text())
+    config["de"]["designs"], config["sc"]["datasets"], config["plots"]["xbp1_reads"] = {}, {}, []
+    (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return workdir
 
 
