@@ -3,7 +3,11 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+# The config is config/config.yaml, or instead (never merged with it) the files given with
+# --configfile: the demo or another cohort cannot pick up this cohort's designs.
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
 report: "workflow/report/workflow.rst"
