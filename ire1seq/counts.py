@@ -1,7 +1,5 @@
 """Gene counts: per-sample tables from STAR or featureCounts into one genes × samples matrix."""
 
-import re
-
 import pandas as pd
 
 from ire1seq.errors import InputError
@@ -11,22 +9,6 @@ from ire1seq.io import read_tsv
 STRAND_COLUMNS = {"none": "unstranded", "forward": "forward", "reverse": "reverse"}
 # A library is stranded when at least this share of stranded-assigned reads agree in direction.
 STRANDED_SHARE = 0.8
-
-
-def genes_from_gtf(gtf, genome: str) -> pd.DataFrame:
-    """gene_id → gene_name (falls back to the id) for every gene of a GTF."""
-    names = {}
-    pattern = re.compile(r'(gene_id|gene_name) "([^"]+)"')
-    with open(gtf) as handle:
-        for line in handle:
-            if line.startswith("#"):
-                continue
-            fields = dict(pattern.findall(line.split("\t", 8)[-1]))
-            if "gene_id" in fields:
-                names.setdefault(fields["gene_id"], fields.get("gene_name", fields["gene_id"]))
-    if not names:
-        raise InputError(f"GTF {gtf} has no gene_id attributes; give a GTF (not GFF3) annotation for genome {genome}.")
-    return pd.DataFrame({"gene_id": list(names), "gene_name": list(names.values()), "genome": genome})
 
 
 def read_star_counts(path) -> pd.DataFrame:

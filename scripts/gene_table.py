@@ -1,11 +1,16 @@
+"""Rule gene_table: every genome's genes, its GTF checked against its FASTA and pre-aligned files."""
+
+import logging
 import sys
 
 sys.stderr = open(snakemake.log[0], "w")
+logging.basicConfig(stream=sys.stderr, level=logging.INFO)
 
-import pandas as pd
+from ire1seq.references import run_gene_table  # noqa: E402
 
-from ire1seq.counts import genes_from_gtf
-from ire1seq.io import write_table
-
-tables = [genes_from_gtf(gtf, genome) for gtf, genome in zip(snakemake.input.gtfs, snakemake.params.genomes)]
-write_table(pd.concat(tables, ignore_index=True), snakemake.output[0])
+run_gene_table(
+    gtfs=dict(zip(snakemake.params.genomes, snakemake.input.gtfs)),
+    sites=dict(zip(snakemake.params.genomes, snakemake.input.sites)),
+    alignments=snakemake.params.alignments,
+    out=snakemake.output[0],
+)

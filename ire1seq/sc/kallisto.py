@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import io as spio
 from scipy import sparse
 
-from ire1seq.counts import genes_from_gtf
+from ire1seq.references import read_gtf
 from ire1seq.errors import InputError
 from ire1seq.io import is_gzipped
 from ire1seq.salmon import transcript_gene_map
@@ -50,7 +50,7 @@ def transcripts_to_genes(transcripts, gtf, genome: str) -> pd.DataFrame:
             f"(e.g. {', '.join(missing[:3])}): the transcript FASTA and the GTF of genome {genome} "
             "must come from one release."
         )
-    symbols = genes_from_gtf(gtf, genome).set_index("gene_id")["gene_name"]
+    symbols = read_gtf(gtf, genome)[0].set_index("gene_id")["gene_name"]
     return pd.DataFrame({"transcript": names, "gene_id": genes, "gene_name": genes.map(symbols)})
 
 

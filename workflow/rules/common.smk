@@ -211,6 +211,17 @@ def get_user_alignment_of(sample):
     return sample_units(sample)["bam"].iloc[0]
 
 
+def user_alignments_by_genome():
+    """genome → {sample: BAM/CRAM} of the pre-aligned samples."""
+    found = {}
+    for sample in samples.index:
+        if is_prealigned(sample):
+            found.setdefault(genome_of(sample), {})[sample] = get_user_alignment_of(
+                sample
+            )
+    return found
+
+
 def get_user_alignment(wildcards):
     return get_user_alignment_of(wildcards.sample)
 

@@ -1,6 +1,10 @@
+# The GTFs, checked against the contigs of their FASTA (recorded by xbp1_locate) and of the
+# pre-aligned BAM/CRAM files, before anything is counted.
 rule gene_table:
     input:
         gtfs=[genome["gtf"] for genome in config["genomes"].values()],
+        sites=expand("results/xbp1/site/{genome}.json", genome=config["genomes"]),
+        alignments=[get_user_alignment_of(s) for s in samples.index if is_prealigned(s)],
     output:
         "results/counts/genes.tsv",
     log:
@@ -15,6 +19,7 @@ rule gene_table:
         runtime=10,
     params:
         genomes=list(config["genomes"]),
+        alignments=user_alignments_by_genome(),
     script:
         "../../scripts/gene_table.py"
 
