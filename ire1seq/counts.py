@@ -2,7 +2,6 @@
 
 import pandas as pd
 
-from ire1seq.errors import InputError
 from ire1seq.io import read_tsv
 
 # Columns of STAR's ReadsPerGene.out.tab, which the featureCounts path reproduces.

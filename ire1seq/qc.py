@@ -100,7 +100,7 @@ def sample_qc(
     return table.reset_index()[COLUMNS]
 
 
-def run_sample_qc(*, samples, mapping_logs: dict, counts, strandedness, xbp1, fastq_checks=(), thresholds: dict, out) -> None:
+def run_sample_qc(*, samples, mapping_logs: dict, counts, strandedness, xbp1, reads_checks=(), thresholds: dict, out) -> None:
     """Workflow step: the QC table of every sample of the sheet (tables absent from a run are skipped)."""
     from ire1seq.io import read_tsv, write_table
     from ire1seq.sheets import read_sheet
@@ -109,7 +109,7 @@ def run_sample_qc(*, samples, mapping_logs: dict, counts, strandedness, xbp1, fa
     tables = {name: read_tsv(path, name) if path else None for name, path in
               (("counts", counts), ("strandedness", strandedness), ("XBP1 table", xbp1))}  # fmt: skip
     problems = {}
-    for path in fastq_checks:
+    for path in reads_checks:
         for row in read_tsv(path, "FASTQ check").dropna(subset=["problem"]).itertuples():
             problems[row.sample] = row.problem
     table = sample_qc(

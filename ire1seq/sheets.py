@@ -1,12 +1,12 @@
 """Load and check the sample and unit sheets: schema first, then what a schema cannot say."""
 
-import gzip
 from pathlib import Path
 
 import pandas as pd
 
 from ire1seq.errors import InputError
-from ire1seq.io import is_gzipped, read_tsv
+from ire1seq.io import read_tsv
+from ire1seq.reads import NotFastq, head
 from ire1seq.schemas import validate_row
 
 FASTQ_COLUMNS = ("fq1", "fq2")
@@ -116,17 +116,10 @@ def check_file(path, column: str, where: str) -> None:
 
 def check_fastq_head(path, column: str, where: str) -> None:
     """Read the first record: catches non-FASTQ, broken gzip and empty files before alignment."""
-    opener = gzip.open if is_gzipped(path) else open
     try:
-        with opener(path, "rt") as handle:
-            head = [handle.readline() for _ in range(4)]
-    except (OSError, EOFError, UnicodeDecodeError) as err:
-        raise InputError(f"{where}, column '{column}': FASTQ {path} cannot be read ({err}); re-copy or re-compress it.") from None
-    if not head[0].startswith("@") or not head[2].startswith("+") or len(head[1].strip()) != len(head[3].strip()):
-        raise InputError(
-            f"{where}, column '{column}': {path} is not a FASTQ file (its first record, lines 1-4, is not "
-            "'@name / sequence / + / qualities'); point the sheet at the FASTQ."
-        )
+        head(path, 1)
+    except NotFastq as why:
+        raise InputError(f"{where}, column '{column}': {path} {why}; point the sheet at the FASTQ.") from None
 
 
 def check_alignment_head(path, where: str) -> None:

@@ -12,6 +12,7 @@ run_sample_qc(
     counts=snakemake.input.counts,
     strandedness=snakemake.input.strandedness,
     xbp1=snakemake.input.xbp1,
+    reads_checks=snakemake.params.reads_checks,
     thresholds=snakemake.params.thresholds,
     out=snakemake.output[0],
 )

@@ -279,7 +279,7 @@ SHEET_CASES = {
     "units_missing_fastq": (set_cell("units.tsv", "P01_baseline", "fq1", "fastq/missing_R1.fastq.gz"),
                             r"column 'fq1': file fastq/missing_R1.fastq.gz does not exist"),
     "units_not_a_fastq": (with_file("units.tsv", "P33_baseline", "fq1", lambda w: file_in(w, "notes.fastq.gz", b"hello\n")),
-                          r"column 'fq1': bad_inputs/notes.fastq.gz is not a FASTQ file"),
+                          r"column 'fq1': bad_inputs/notes.fastq.gz holds no complete FASTQ record"),
     "units_fastq_used_twice": (with_file("units.tsv", "P33_baseline", "fq1", lambda w: "resources/demo/fastq/P01_baseline_L1_R1.fastq.gz"),
                                r"P01_baseline_L1_R1.fastq.gz is already used at line 2, column 'fq1'"),
     "units_mate_2_is_mate_1": (with_file("units.tsv", "P01_baseline", "fq2", lambda w: "resources/demo/fastq/P01_baseline_L1_R1.fastq.gz"),

@@ -95,7 +95,7 @@ def test_organism_without_genome(sheet_dir):
 @pytest.mark.parametrize(
     "content, expected",
     [
-        (b"this is not a fastq\nat all\n\n\n", "is not a FASTQ file"),
+        (b"this is not a fastq\nat all\n\n\n", "is not FASTQ at record 1"),
         (gzip.compress(FASTQ.encode())[:20], "cannot be read"),
     ],
 )

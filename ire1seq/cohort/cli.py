@@ -1,4 +1,5 @@
-"""`ire1seq init`: sample and unit sheets for a new cohort, written from its folders of reads.
+"""`ire1seq init` (sample and unit sheets for a new cohort, from its folders of reads) and
+`ire1seq check-reads` (a sample's FASTQ files checked before alignment).
 
 The parser needs nothing but argparse; the command imports its implementation when it runs.
 """
@@ -49,6 +50,19 @@ def register(subparsers) -> None:
     parser.add_argument("--force", action="store_true", help="replace samples.tsv and units.tsv if they exist")
     parser.set_defaults(func=run_init)
 
+    reads = subparsers.add_parser(
+        "check-reads", help="check a sample's FASTQ files before alignment",
+        description="Decompress every FASTQ of a sample (a truncated gzip fails), count its reads "
+        "(four lines each; mates equal) and parse its first records; refuse what would break the "
+        "aligner, naming file and line. Mates whose read names differ (out of order) are reported "
+        "in the table, and the workflow's QC fails the sample. Output: sample, fq1, fq2, reads, problem.",
+    )  # fmt: skip
+    reads.add_argument("--sample", required=True, help="sample id (first column of the output)")
+    reads.add_argument("--r1", nargs="+", required=True, metavar="FASTQ", help="read 1 of each unit")
+    reads.add_argument("--r2", nargs="+", default=[], metavar="FASTQ", help="read 2 of each unit, in the same order")
+    reads.add_argument("-o", "--output", help="output TSV (default: stdout)")
+    reads.set_defaults(func=run_check_reads)
+
 
 def run_init(args) -> None:
     from ire1seq.cohort.scaffold import refuse_existing, scan_folders, summary, write_sheets
@@ -70,3 +84,14 @@ def run_init(args) -> None:
         f"wrote {paths[0]} and {paths[1]}: {summary(scan.units)}. Next: fill in subject, tissue, visit "
         f"and the design columns in {paths[0]}."
     )
+
+
+def run_check_reads(args) -> None:
+    from ire1seq.io import refuse_overwrite, write_rows
+    from ire1seq.reads import check_units
+
+    if args.r2 and len(args.r2) != len(args.r1):
+        raise InputError(f"{len(args.r1)} --r1 files but {len(args.r2)} --r2 files; give one read 2 per read 1, in the same order.")
+    refuse_overwrite([args.output], [*args.r1, *args.r2])
+    rows = [{"sample": args.sample, **row} for row in check_units(zip(args.r1, args.r2 or [None] * len(args.r1)))]
+    write_rows(rows, ["sample", "fq1", "fq2", "reads", "problem"], args.output)

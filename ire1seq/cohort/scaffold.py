@@ -17,7 +17,8 @@ from pathlib import Path
 
 from ire1seq.chemistry import CHEMISTRY
 from ire1seq.errors import InputError
-from ire1seq.io import is_gzipped, write_rows
+from ire1seq.io import write_rows
+from ire1seq.reads import NotFastq, head
 
 FASTQ_SUFFIX = re.compile(r"\.(fastq|fq)(\.gz)?$")
 ALIGNMENT_SUFFIX = re.compile(r"\.(bam|cram)$")
@@ -31,7 +32,6 @@ SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")  # as in workflow/schema
 WHOLE_RUN = "1"  # unit id of files whose name carries no lane
 CHEMISTRY_BY_LENGTH = {barcode + umi: name for name, (barcode, umi) in CHEMISTRY.items()}
 HEAD_RECORDS = 8
-HEAD_BYTES = 1 << 20
 DESIGN_COLUMNS = ("treatment", "genotype", "inhibitor", "batch")
 SAMPLE_COLUMNS = ("sample", "subject", "organism", "tissue", "assay", "visit", *DESIGN_COLUMNS)
 UNIT_COLUMNS = ("sample", "unit", "fq1", "fq2", "bam", "strandedness", "chemistry", "matrix")
@@ -233,32 +233,11 @@ def alignment_kind(path) -> str | None:
 
 
 def fastq_head(path, records: int = HEAD_RECORDS) -> tuple:
-    """(read name, length) of the first records, gzip or plain (sniffed); reads at most HEAD_BYTES.
-
-    The name is the header's first word without a /1 or /2, so mates give the same name.
-    """
-    opener = gzip.open if is_gzipped(path) else open
+    """(read name, length) of the first records (ire1seq.reads.head), refused if not FASTQ."""
     try:
-        with opener(path, "rb") as handle:
-            chunk = handle.read(HEAD_BYTES)
-    except (OSError, EOFError, zlib.error) as err:
-        raise _Refused(f"cannot be read ({err}); re-copy or re-compress it") from None
-    lines = chunk.split(b"\n")
-    if len(chunk) == HEAD_BYTES:
-        lines.pop()  # possibly cut short
-    lines = [line.rstrip(b"\r") for line in lines[: 4 * records]]
-    complete = len(lines) // 4
-    if complete == 0:
-        raise _Refused("holds no complete FASTQ record (empty or cut short)")
-    head = []
-    for start in range(0, 4 * complete, 4):
-        title, sequence, plus, quality = lines[start : start + 4]
-        if not title.startswith(b"@") or not plus.startswith(b"+") or not sequence or len(sequence) != len(quality):
-            raise _Refused(f"is not FASTQ: record {start // 4 + 1} is not '@name / sequence / + / qualities'")
-        words = title[1:].split(maxsplit=1)
-        name = re.sub(rb"/[12]$", b"", words[0]) if words else b""
-        head.append((name.decode("ascii", "replace"), len(sequence)))
-    return tuple(head)
+        return tuple(head(path, records))
+    except NotFastq as why:
+        raise _Refused(str(why)) from None
 
 
 def _holds_fastq(path) -> bool:

@@ -1,3 +1,5 @@
+# Each sample's FASTQ files are checked first (ire1seq check-reads: truncated gzip, missing
+# records, mates out of order), so a damaged file is named instead of failing inside STAR.
 # Alignment keeps reads over the non-canonical XBP1 junction: no --outSAMstrandField
 # intronMotif, no --outFilterIntronMotifs RemoveNoncanonical*, no --outFilterType BySJout.
 # Unmapped reads stay in the BAM so the XBP1 quantifier can scan them. STAR refuses an existing
@@ -13,6 +15,7 @@ rule star_align:
         bai="results/star/{sample}/Aligned.sortedByCoord.out.bam.bai",
         counts="results/star/{sample}/ReadsPerGene.out.tab",
         log_final="results/star/{sample}/Log.final.out",
+        reads="results/star/{sample}/reads_check.tsv",
     log:
         "logs/star_align/{sample}.log",
     benchmark:
@@ -28,16 +31,18 @@ rule star_align:
     params:
         reads=star_reads_in,
         read_groups=star_read_groups,
+        check=check_reads_args,
         extra=config["align"]["star_extra"],
     shell:
-        "STAR --runThreadN {threads} --genomeDir {input.index}"
+        "ire1seq check-reads --sample {wildcards.sample} {params.check} -o {output.reads} 2> {log}"
+        " && STAR --runThreadN {threads} --genomeDir {input.index}"
         " --readFilesIn {params.reads} --readFilesCommand gzip -cdf"
         " --outSAMtype BAM SortedByCoordinate --outSAMunmapped Within"
         " --outSAMattrRGline {params.read_groups} --quantMode GeneCounts"
         " --outFileNamePrefix results/star/{wildcards.sample}/"
         " --outTmpDir $(mktemp -u -d {resources.tmpdir}/star_{wildcards.sample}.XXXXXX)"
         " {params.extra}"
-        " > {log} 2>&1 && samtools index {output.bam} 2>> {log}"
+        " >> {log} 2>&1 && samtools index {output.bam} 2>> {log}"
 
 
 rule starsolo:
@@ -52,6 +57,7 @@ rule starsolo:
         barcodes="results/star/{sample}/Solo.out/Gene/filtered/barcodes.tsv",
         features="results/star/{sample}/Solo.out/Gene/filtered/features.tsv",
         log_final="results/star/{sample}/Log.final.out",
+        reads="results/star/{sample}/reads_check.tsv",
     log:
         "logs/starsolo/{sample}.log",
     benchmark:
@@ -68,9 +74,11 @@ rule starsolo:
         reads=star_reads_in,
         geometry=solo_barcodes,
         cell_filter=config["align"]["solo"]["cell_filter"],
+        check=check_reads_args,
         extra=config["align"]["star_extra"],
     shell:
-        "STAR --runThreadN {threads} --genomeDir {input.index}"
+        "ire1seq check-reads --sample {wildcards.sample} {params.check} -o {output.reads} 2> {log}"
+        " && STAR --runThreadN {threads} --genomeDir {input.index}"
         " --readFilesIn {params.reads} --readFilesCommand gzip -cdf"
         " --soloType CB_UMI_Simple --soloCBwhitelist {input.whitelist} {params.geometry}"
         " --soloBarcodeReadLength 0 --soloStrand Forward --soloFeatures Gene"
@@ -80,7 +88,7 @@ rule starsolo:
         " --outFileNamePrefix results/star/{wildcards.sample}/"
         " --outTmpDir $(mktemp -u -d {resources.tmpdir}/starsolo_{wildcards.sample}.XXXXXX)"
         " {params.extra}"
-        " > {log} 2>&1 && samtools index {output.bam} 2>> {log}"
+        " >> {log} 2>&1 && samtools index {output.bam} 2>> {log}"
 
 
 # A user's BAM/CRAM is read in place; without an index beside it, one is made here.

@@ -117,6 +117,13 @@ def star_reads_in(wildcards, input):
     return " ".join(mates)
 
 
+def check_reads_args(wildcards):
+    """`ire1seq check-reads` files: read 1 of every unit, then read 2 of every unit."""
+    table = sample_units(wildcards.sample)
+    mates = " ".join(table["fq2"].dropna())
+    return f"--r1 {' '.join(table['fq1'])}" + (f" --r2 {mates}" if mates else "")
+
+
 def star_read_groups(wildcards):
     table = sample_units(wildcards.sample)
     return " , ".join(f"ID:{unit} SM:{wildcards.sample}" for unit in table["unit"])
@@ -404,21 +411,35 @@ def chemistry_of(wildcards):
 # --- quality control and the end-of-run summary (rules in qc.smk) ---
 
 
-def mapping_log(sample):
-    """The aligner's log with the sample's mapping rate (none for pre-aligned units)."""
+def aligner_dir(sample):
+    """results/<aligner>/<sample>: the job that first reads the sample's FASTQ (none if pre-aligned)."""
     if is_prealigned(sample):
         return None
     if samples.loc[sample, "assay"] == "sc":
-        if laptop_mode():
-            return f"results/kallisto/{sample}/run_info.json"
-        return f"results/star/{sample}/Log.final.out"
-    if uses_salmon(sample):
-        return f"results/salmon/{sample}/aux_info/meta_info.json"
-    return f"results/star/{sample}/Log.final.out"
+        return f"results/{'kallisto' if laptop_mode() else 'star'}/{sample}"
+    return f"results/{'salmon' if laptop_mode() else 'star'}/{sample}"
 
 
 def mapping_logs():
-    return {s: mapping_log(s) for s in samples.index if mapping_log(s)}
+    """sample → the aligner's log that holds its mapping rate (STAR, salmon or kallisto)."""
+    logs = {
+        "star": "Log.final.out",
+        "salmon": "aux_info/meta_info.json",
+        "kallisto": "run_info.json",
+    }
+    found = {}
+    for sample in samples.index:
+        folder = aligner_dir(sample)
+        if folder:
+            found[sample] = f"{folder}/{logs[folder.split('/')[1]]}"
+    return found
+
+
+def reads_checks():
+    """The FASTQ check table of every sample read from FASTQ (written by its alignment job)."""
+    return [
+        f"{aligner_dir(s)}/reads_check.tsv" for s in samples.index if aligner_dir(s)
+    ]
 
 
 def left_out_samples():

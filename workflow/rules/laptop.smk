@@ -39,6 +39,7 @@ rule salmon_quant:
         quant="results/salmon/{sample}/quant.sf",
         library="results/salmon/{sample}/lib_format_counts.json",
         meta="results/salmon/{sample}/aux_info/meta_info.json",
+        reads="results/salmon/{sample}/reads_check.tsv",
     log:
         "logs/salmon_quant/{sample}.log",
     benchmark:
@@ -52,11 +53,13 @@ rule salmon_quant:
     params:
         reads=salmon_reads_in,
         libtype=salmon_libtype,
+        check=check_reads_args,
         extra=config["salmon"]["extra"],
     shell:
-        "salmon quant -i {input.index} -l {params.libtype} {params.reads}"
+        "ire1seq check-reads --sample {wildcards.sample} {params.check} -o {output.reads} 2> {log}"
+        " && salmon quant -i {input.index} -l {params.libtype} {params.reads}"
         " -p {threads} --validateMappings {params.extra}"
-        " -o results/salmon/{wildcards.sample} > {log} 2>&1"
+        " -o results/salmon/{wildcards.sample} >> {log} 2>&1"
 
 
 rule salmon_genes:
@@ -194,6 +197,7 @@ rule kallisto_bus:
         barcodes="results/kallisto/{sample}/counts/cells.barcodes.txt",
         genes="results/kallisto/{sample}/counts/cells.genes.txt",
         run_info="results/kallisto/{sample}/run_info.json",
+        reads="results/kallisto/{sample}/reads_check.tsv",
     log:
         "logs/kallisto_bus/{sample}.log",
     benchmark:
@@ -209,9 +213,11 @@ rule kallisto_bus:
     params:
         reads=kallisto_reads_in,
         chemistry=chemistry_of,
+        check=check_reads_args,
         out=subpath(output.matrix, ancestor=2),
     shell:
-        "(kallisto bus -i {input.index} -x {params.chemistry} --fr-stranded -t {threads}"
+        "ire1seq check-reads --sample {wildcards.sample} {params.check} -o {output.reads} 2> {log}"
+        " && (kallisto bus -i {input.index} -x {params.chemistry} --fr-stranded -t {threads}"
         " -o {params.out} {params.reads}"
         " && bustools correct -w {input.whitelist} -o {params.out}/corrected.bus {params.out}/output.bus"
         " && bustools sort -t {threads} -m 1G -T {params.out}/sort -o {params.out}/sorted.bus"
@@ -222,7 +228,7 @@ rule kallisto_bus:
         " && bustools count --genecounts -g {input.t2g} -e {params.out}/matrix.ec"
         " -t {params.out}/transcripts.txt -o {params.out}/counts/cells {params.out}/cells.bus"
         " && rm {params.out}/output.bus {params.out}/corrected.bus {params.out}/sorted.bus"
-        ") > {log} 2>&1"
+        ") >> {log} 2>&1"
 
 
 # The STARsolo layout (genes × cells), so ire1seq sc and the per-cell readout read it alike.

@@ -5,6 +5,7 @@
 rule sample_qc:
     input:
         logs=list(mapping_logs().values()),
+        reads=reads_checks(),
         samples=config["samples"],
         counts="results/counts/bulk_counts.tsv",
         strandedness="results/counts/strandedness.tsv",
@@ -27,6 +28,7 @@ rule sample_qc:
         runtime=10,
     params:
         mapping_logs=mapping_logs(),
+        reads_checks=reads_checks(),
         thresholds=config["qc"],
     script:
         "../../scripts/sample_qc.py"
