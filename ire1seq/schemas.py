@@ -8,6 +8,13 @@ from pathlib import Path
 
 from ire1seq.errors import InputError
 
+SCHEMAS = Path(__file__).resolve().parents[1] / "workflow" / "schemas"
+
+
+def schema_path(name: str) -> Path:
+    """The JSON Schema of the config or of a sheet (config, samples, units, clinical)."""
+    return SCHEMAS / f"{name}.schema.yaml"
+
 
 def validate_config(config: dict, schema_path, files) -> None:
     """Validate the workflow config (defaults filled in); `files` are the config files it came from."""

@@ -1,4 +1,5 @@
-"""`ire1seq init` (sample and unit sheets for a new cohort, from its folders of reads) and
+"""`ire1seq init` (sample and unit sheets for a new cohort, from its folders of reads),
+`ire1seq check` (the cohort's config and sheets, as the workflow checks them, and a summary) and
 `ire1seq check-reads` (a sample's FASTQ files checked before alignment).
 
 The parser needs nothing but argparse; the command imports its implementation when it runs.
@@ -50,6 +51,18 @@ def register(subparsers) -> None:
     parser.add_argument("--force", action="store_true", help="replace samples.tsv and units.tsv if they exist")
     parser.set_defaults(func=run_init)
 
+    check = subparsers.add_parser(
+        "check", help="check a cohort's config and sheets before a run, and summarise it",
+        description="Run the checks the workflow runs before its first job (config schema, sample "
+        "and unit sheets, DE designs and contrasts, single-cell datasets, genome files), then print: "
+        "samples per organism × tissue × assay; per design its samples and each contrast's two sides; "
+        "single-cell datasets; where XBP1 lies in each genome FASTA; the memory the index will need. "
+        "Exit status 2 with the problem named when anything is wrong.",
+    )  # fmt: skip
+    check.add_argument("--configfile", default="config/config.yaml", help="the cohort's config (default config/config.yaml)")
+    check.add_argument("--no-site", action="store_true", help="do not locate XBP1 in the genome FASTA files")
+    check.set_defaults(func=run_check)
+
     reads = subparsers.add_parser(
         "check-reads", help="check a sample's FASTQ files before alignment",
         description="Decompress every FASTQ of a sample (a truncated gzip fails), count its reads "
@@ -95,3 +108,11 @@ def run_check_reads(args) -> None:
     refuse_overwrite([args.output], [*args.r1, *args.r2])
     rows = [{"sample": args.sample, **row} for row in check_units(zip(args.r1, args.r2 or [None] * len(args.r1)))]
     write_rows(rows, ["sample", "fq1", "fq2", "reads", "problem"], args.output)
+
+
+def run_check(args) -> None:
+    from ire1seq.cohort.check import load, summary
+
+    config, samples, units = load(args.configfile)
+    print(f"{args.configfile}: no problem found")
+    print("\n".join(summary(config, samples, units, locate_sites=not args.no_site)))
