@@ -1,6 +1,5 @@
 """`ire1seq check` on the demo and on broken copies of its config: summary, or the problem named."""
 
-
 import yaml
 from conftest import REPO
 
