@@ -134,11 +134,14 @@ def check_alignment_head(path, where: str) -> None:
             f"{where}, column 'bam': {path} is {kind}; give a coordinate-sorted BAM or CRAM "
             f"(e.g. `samtools sort -o sample.bam {path}`)."
         )
+    quiet = pysam.set_verbosity(0)  # htslib would warn that a CRAM has no index: the header is enough
     try:
         with pysam.AlignmentFile(str(path), "r", check_sq=False) as bam:
             order = bam.header.to_dict().get("HD", {}).get("SO")
     except (OSError, ValueError) as err:
         raise InputError(f"{where}, column 'bam': {path} cannot be read ({err}); copy or re-create it.") from None
+    finally:
+        pysam.set_verbosity(quiet)
     if order in ("unsorted", "queryname"):
         raise InputError(
             f"{where}, column 'bam': {path} is sorted by {order} (@HD SO), not by coordinate; "

@@ -5,7 +5,7 @@ import subprocess
 
 import pandas as pd
 import pytest
-from conftest import REPO, link_inputs, run_workflow
+from conftest import REPO, reduced_demo, run_workflow
 
 pytestmark = pytest.mark.slow
 SAMPLE = "P01_baseline"
@@ -31,9 +31,7 @@ def prealigned_run(demo_run, tmp_path_factory):
     units += "".join(f"as_{kind}\tL1\t\t\t{root / f'reads.{kind}'}\tauto\t\t\n" for kind in ("bam", "cram"))
     (root / "units.tsv").write_text(units)
     inputs = {path: path.stat().st_mtime_ns for path in root.iterdir()}
-    work = root / "work"
-    work.mkdir()
-    link_inputs(work)
+    work = reduced_demo(root / "work", [])  # its own config, without the demo's designs
     result = run_workflow(work, "--config", f"samples={root / 'samples.tsv'}", f"units={root / 'units.tsv'}", "--", *TARGETS)
     assert result.returncode == 0, result.stderr[-4000:]
     assert {path: path.stat().st_mtime_ns for path in root.iterdir() if path != work} == inputs  # nothing written beside
