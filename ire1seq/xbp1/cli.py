@@ -47,7 +47,9 @@ def _add_quant(commands) -> None:
         description="Count XBP1 fragments (read pairs or single reads; per cell: UMIs) as spliced, "
         "unspliced or ambiguous from coordinate-sorted, indexed BAM/CRAM files. Bulk output: sample, "
         "spliced, unspliced, ambiguous, informative, fraction_spliced, ci_low, ci_high (95% Wilson), "
-        "log2_spliced_ratio, status. Per-cell output: sample, barcode, spliced, unspliced, ambiguous.",
+        "log2_spliced_ratio, molecular_fraction, molecular_ci_low, molecular_ci_high (fraction of "
+        "molecules, from the read lengths), detection_ratio, status. Per-cell output: sample, barcode, "
+        "spliced, unspliced, ambiguous, detection_ratio (the sample's).",
     )  # fmt: skip
     parser.add_argument("bams", nargs="+", metavar="BAM", help="BAM/CRAM file(s); one sample each unless one --sample is given")
     parser.add_argument("--reference", help="genome FASTA: the site is located in it (cached); required for CRAM")
@@ -103,7 +105,8 @@ def _add_pseudobulk(commands) -> None:
     parser = commands.add_parser(
         "pseudobulk", help="pool per-cell XBP1 counts per sample × cell type",
         description="Sum per-cell spliced/unspliced UMIs per sample and group. Output: sample, GROUP, "
-        "n_cells, spliced, unspliced, informative, fraction_spliced, ci_low, ci_high, status.",
+        "n_cells, spliced, unspliced, informative, fraction_spliced, ci_low, ci_high, "
+        "molecular_fraction, molecular_ci_low, molecular_ci_high, detection_ratio, status.",
     )  # fmt: skip
     parser.add_argument("--cells", nargs="+", required=True, help="per-cell tables from `ire1seq xbp1 quant --per-cell`")
     parser.add_argument("--groups", nargs="+", required=True, help="TSV(s) with barcode (and sample) and the group column")
