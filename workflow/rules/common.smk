@@ -392,3 +392,19 @@ def kallisto_reads_in(wildcards):
 
 def chemistry_of(wildcards):
     return sample_units(wildcards.sample)["chemistry"].iloc[0]
+
+
+def composition_inputs(wildcards):
+    """The scores rule's composition inputs: the marker list and, with a reference sc dataset, its
+    pseudobulk counts and sheet."""
+    settings = config["de"]["composition"]
+    if not settings:
+        return {}
+    inputs = {"markers": settings["markers"]}
+    if settings.get("reference"):
+        folder = f"results/sc/{settings['reference']}"
+        inputs |= {
+            "reference_counts": f"{folder}/pseudobulk_counts.tsv",
+            "reference_sheet": f"{folder}/pseudobulk_samples.tsv",
+        }
+    return inputs
