@@ -2,9 +2,9 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
-from ire1seq.io import write_table
+from ire1seq.io import write_rows
 from ire1seq.xbp1.fastq import quant_fastq
-from ire1seq.xbp1.quant import bulk_table
+from ire1seq.xbp1.quant import BULK_COLUMNS
 from ire1seq.xbp1.site import load_site
 
 settings = snakemake.params.settings
@@ -17,4 +17,4 @@ row = quant_fastq(
     min_informative=settings["min_informative"],
     threads=snakemake.threads,
 )
-write_table(bulk_table([row]), snakemake.output[0])
+write_rows([row], BULK_COLUMNS, snakemake.output[0])

@@ -2,12 +2,12 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
-from ire1seq.io import write_table
-from ire1seq.xbp1.cells import read_barcodes
+from ire1seq.io import write_rows
+from ire1seq.xbp1.cells import CELL_COLUMNS, read_barcodes
 from ire1seq.xbp1.fastq import quant_fastq_cells
 from ire1seq.xbp1.site import load_site
 
-table = quant_fastq_cells(
+rows = quant_fastq_cells(
     snakemake.input.fq1,
     snakemake.input.fq2,
     load_site(snakemake.input.site),
@@ -17,4 +17,4 @@ table = quant_fastq_cells(
     min_overhang=snakemake.params.settings["min_overhang"],
     threads=snakemake.threads,
 )
-write_table(table, snakemake.output[0])
+write_rows(rows, CELL_COLUMNS, snakemake.output[0])

@@ -124,9 +124,9 @@ def for_subset(markers_path, subset: dict, reference=None):
                 raise InputError(f"composition subset names column {column!r}, which the sample sheet lacks; use one of {', '.join(samples.columns)}.")
             chosen = chosen[chosen[column].astype(str).isin([wanted] if isinstance(wanted, str) else list(wanted))]
         chosen = chosen[chosen.index.isin(counts.columns)]
-        if chosen.empty:
+        organisms = chosen["organism"].unique() if len(chosen) else [subset.get("organism")]
+        if not isinstance(organisms[0], str):  # no sample to estimate and no organism to name the columns
             return pd.DataFrame(index=counts.columns)
-        organisms = chosen["organism"].unique()
         if len(organisms) != 1:
             raise InputError(f"composition subset {subset} selects samples of several organisms ({', '.join(organisms)}); restrict it to one.")
         return composition(counts[chosen.index], markers_path, organisms[0], reference)
