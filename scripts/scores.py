@@ -19,6 +19,7 @@ write_table(
         snakemake.input.samples,
         snakemake.input.xbp1,
         min_cpm=snakemake.params.min_cpm,
+        control_genes=snakemake.params.control_genes,
         composition=for_subset(snakemake.input.markers, settings["subset"], reference) if settings else None,
     ),
     snakemake.output[0],

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from ire1seq.de.composition import for_subset
 from ire1seq.de.genesets import load_genesets
@@ -98,7 +99,11 @@ def test_a_sample_scored_alone_equals_its_score_in_the_cohort(demo_run, tmp_path
     counts = pd.read_csv(demo_run / "results" / "counts" / "bulk_counts.tsv", sep="\t")
     counts[["gene_id", "gene_name", sample]].to_csv(tmp_path / "counts.tsv", sep="\t", index=False)
     composition = for_subset(REPO / "resources" / "markers" / "human_blood.tsv", {"organism": "human", "assay": "bulk"})
-    alone = sample_scores(tmp_path / "counts.tsv", REPO / "resources" / "genesets", REPO / "config" / "samples.tsv", composition=composition)
+    controls = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["de"]["control_genes"]
+    alone = sample_scores(
+        tmp_path / "counts.tsv", REPO / "resources" / "genesets", REPO / "config" / "samples.tsv",
+        control_genes=controls, composition=composition,
+    )  # fmt: skip
     alone = alone.set_index("sample").loc[sample]
     columns = [c for c in cohort.columns if c.startswith(("score_", "composition_"))]
     assert np.allclose(alone[columns].astype(float), cohort.loc[sample, columns].astype(float), equal_nan=True, rtol=0, atol=1e-12)

@@ -9,6 +9,7 @@ from scipy.stats import spearmanr
 from ire1seq.de.genesets import GeneSetWarning
 from ire1seq.de.scores import sample_scores
 from ire1seq.de.simulate import counts_table, simulate_counts
+from ire1seq.errors import InputError
 from ire1seq.io import write_table
 
 MOUSE = [f"Mg{i}" for i in range(150)]
@@ -143,3 +144,19 @@ def test_score_is_the_set_mean_above_the_expressed_background(tmp_path):
     value = {gene: np.log2(n / 1000 * 1e6 + 1) for gene, n in zip("ABCD", (300, 100, 500, 100))}
     assert table.loc["s", "score_up"] == pytest.approx(value["A"] - np.mean([value["B"], value["C"], value["D"]]))
     assert table.loc["s", "score_down"] == pytest.approx(-(value["B"] - np.mean([value["A"], value["C"], value["D"]])))
+
+
+def test_score_against_control_genes_is_a_delta_to_them(tmp_path):
+    """With control genes, the reference is those genes only (a ΔCt): a program that is a large share
+    of a small panel does not move the other sets' scores."""
+    counts = pd.DataFrame({"gene_id": list("abcde"), "gene_name": ["A", "B", "C", "H1", "H2"], "s": [800, 100, 5000, 100, 300]})
+    write_table(counts, tmp_path / "counts.tsv")
+    (tmp_path / "sets").mkdir()
+    (tmp_path / "sets" / "s.tsv").write_text("set\tgene\torganism\nup\tA\thuman\nup\tB\thuman\n")
+    pd.DataFrame({"sample": ["s"], "organism": ["human"]}).to_csv(tmp_path / "samples.tsv", sep="\t", index=False)
+    table = sample_scores(tmp_path / "counts.tsv", tmp_path / "sets", tmp_path / "samples.tsv", control_genes=["H1", "H2", "Actb"])
+    value = {gene: np.log2(n / 6300 * 1e6 + 1) for gene, n in zip(["A", "B", "C", "H1", "H2"], (800, 100, 5000, 100, 300))}
+    expected = np.mean([value["A"], value["B"]]) - np.mean([value["H1"], value["H2"]])  # C is not a reference
+    assert table.set_index("sample").loc["s", "score_up"] == pytest.approx(expected)
+    with pytest.raises(InputError, match="none of the control genes"):
+        sample_scores(tmp_path / "counts.tsv", tmp_path / "sets", tmp_path / "samples.tsv", control_genes=["Actb"])

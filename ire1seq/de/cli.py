@@ -59,6 +59,7 @@ def register(subparsers) -> None:
         "--samples", help="samples.tsv giving each sample's organism (default: inferred from the set genes)"
     )
     score.add_argument("--min-cpm", type=float, default=1.0, help="genes a sample expresses: CPM >= this in it (default 1)")
+    score.add_argument("--control-genes", default="", help="comma-separated reference genes of the scores (default: all expressed genes)")
     score.add_argument("--composition-markers", help="marker list: add composition_<type> columns for --composition-subset samples")
     score.add_argument("--composition-subset", default="", help="bulk blood samples, as column=value[,column=value] of --samples")
     score.add_argument("--reference", nargs=2, metavar=("COUNTS", "SHEET"),
@@ -132,7 +133,10 @@ def run_score(args) -> None:
 
         subset = _pairs(_names(args.composition_subset), "--composition-subset")
         composition = for_subset(args.composition_markers, subset, args.reference)
-    scores = sample_scores(args.counts, args.genesets, args.samples, args.xbp1, min_cpm=args.min_cpm, composition=composition)
+    scores = sample_scores(
+        args.counts, args.genesets, args.samples, args.xbp1,
+        min_cpm=args.min_cpm, control_genes=_names(args.control_genes), composition=composition,
+    )  # fmt: skip
     write_table(scores, args.output)
 
 

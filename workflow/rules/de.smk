@@ -77,7 +77,8 @@ rule de_contrast:
         "../../scripts/de_contrast.py"
 
 
-# Every sample scored alone (decoupler ULM on its own log2 CPM), plus blood composition.
+# Every sample scored alone (decoupler ULM on its own log2 CPM, against de.control_genes when
+# given), plus blood composition.
 rule scores:
     input:
         unpack(composition_inputs),
@@ -99,6 +100,7 @@ rule scores:
         runtime=30,
     params:
         min_cpm=config["de"]["score_min_cpm"],
+        control_genes=config["de"]["control_genes"],
         composition=config["de"]["composition"],
     script:
         "../../scripts/scores.py"
