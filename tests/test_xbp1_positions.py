@@ -138,3 +138,15 @@ def test_per_cell_molecules_with_few_or_many_reads_per_umi(tmp_path, reference, 
         assert pooled["fraction_spliced"] < PLANTED - 0.05 and 70 / 96 - 0.01 < rows[0]["detection_ratio"] < 0.9
     else:
         assert abs(pooled["fraction_spliced"] - PLANTED) < 0.03 and rows[0]["detection_ratio"] > 0.95
+
+
+def test_anchored_reads_are_not_corrected(tmp_path, reference):
+    """Targeted or amplicon reads all span the site: either isoform is seen alike, ρ = 1."""
+    site, _, molecules = reference
+    fragments = simulate.draw(molecules, fraction=PLANTED, fragments=2000, read_length=100, paired=False, seed=3)
+    bam = simulate.write_bam(molecules, site, fragments, 100, False, tmp_path / "reads.bam")
+    row = quant_bulk(bam, site, "sim", read_starts="anchored")
+    assert row["detection_ratio"] == 1 and row["molecular_fraction"] == row["fraction_spliced"]
+    tags = [{"CB": "CELL1", "UB": f"U{n}"} for n in range(len(fragments))]
+    cells = quant_cells(simulate.write_bam(molecules, site, fragments, 100, False, tmp_path / "c.bam", tags), site, "sc", read_starts="anchored")
+    assert cells[0]["detection_ratio"] == 1

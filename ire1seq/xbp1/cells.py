@@ -12,7 +12,7 @@ from pathlib import Path
 from ire1seq.errors import InputError
 from ire1seq.xbp1.alignments import Options, as_list, classified_reads, first_reads, mate_key, open_alignment, reading, resolve_contig
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
-from ire1seq.xbp1.positions import detection_ratio, length_reader
+from ire1seq.xbp1.positions import length_reader, sample_ratio
 
 CELL_COUNTS = ["sample", "barcode", "spliced", "unspliced", "ambiguous"]
 CELL_COLUMNS = [*CELL_COUNTS, "detection_ratio"]  # tables without the ratio still read (molecular columns empty)
@@ -112,7 +112,7 @@ def _tally(reads: dict, key) -> None:
     reads[key] = reads.get(key, 0) + 1
 
 
-def quant_cells(bams, site, sample: str, options: Options = Options(), cell_tag="CB", umi_tag="UB", barcodes=None, indexes=None, reference=None) -> list:
+def quant_cells(bams, site, sample: str, options: Options = Options(), cell_tag="CB", umi_tag="UB", barcodes=None, indexes=None, reference=None, read_starts="uniform") -> list:
     """Per-cell UMI counts (rows keyed by CELL_COLUMNS); one per listed barcode, or per barcode seen."""
     bams = as_list(bams, 1)
     wanted = None if barcodes is None else set(barcodes)
@@ -120,10 +120,10 @@ def quant_cells(bams, site, sample: str, options: Options = Options(), cell_tag=
     umis, reads = {}, {}
     for bam, index in zip(bams, as_list(indexes, len(bams))):
         umi_class_counts(bam, site, options, cell_tag, umi_tag, wanted, index, reference, g, umis, reads)
-    return cell_table(umis, sample, barcodes, g=g, reads=reads)
+    return cell_table(umis, sample, barcodes, g=g, reads=reads, read_starts=read_starts)
 
 
-def cell_table(umis: dict, sample: str, barcodes=None, *, g: Geometry, reads: dict) -> list:
+def cell_table(umis: dict, sample: str, barcodes=None, *, g: Geometry, reads: dict, read_starts: str = "uniform") -> list:
     """(cell, UMI) → class counts into one row per cell: each UMI takes its reads' majority class.
 
     The sample's detection ratio counts the UMIs of each class and the reads that agree with
@@ -142,7 +142,7 @@ def cell_table(umis: dict, sample: str, barcodes=None, *, g: Geometry, reads: di
     for (cell, umi, cls, length, mate), n in reads.items():
         if cls in (SPLICED, UNSPLICED) and classes.get((cell, umi)) == cls:
             tallied[cls, length, mate] = tallied.get((cls, length, mate), 0) + n
-    ratio = detection_ratio(g, units, tallied)
+    ratio = sample_ratio(g, units, tallied, read_starts)
     order = list(dict.fromkeys(barcodes)) if barcodes is not None else sorted(cells)
     return [
         dict(zip(CELL_COLUMNS, (sample, cell, cells[cell][SPLICED], cells[cell][UNSPLICED], cells[cell][AMBIGUOUS], ratio)))

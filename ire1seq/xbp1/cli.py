@@ -99,6 +99,9 @@ def _add_readout_options(parser, evidence: str) -> None:
     parser.add_argument("-o", "--output", help="output TSV (default: stdout)")
     parser.add_argument("--min-overhang", type=int, default=8, help=f"{evidence} required beyond the removed bases, on each side (default 8)")
     parser.add_argument("--min-informative", type=int, default=10, help="fewer informative fragments = status low_coverage (default 10)")
+    parser.add_argument("--read-starts", choices=["uniform", "anchored"], default="uniform",
+                        help="where reads start around the site, for the molecular fraction: uniform (random "
+                        "fragmentation, default) or anchored (targeted/amplicon reads that all span it: no correction)")  # fmt: skip
 
 
 def _add_pseudobulk(commands) -> None:
@@ -172,12 +175,12 @@ def run_quant(args) -> None:
 
         barcodes = read_barcodes(args.barcodes) if args.barcodes else None
         rows = [row for sample, bams, indexes in runs
-                for row in quant_cells(bams, site, sample, options, args.cell_tag, args.umi_tag, barcodes, indexes, args.reference)]  # fmt: skip
+                for row in quant_cells(bams, site, sample, options, args.cell_tag, args.umi_tag, barcodes, indexes, args.reference, args.read_starts)]  # fmt: skip
         write_rows(rows, CELL_COLUMNS, args.output)
     else:
         from ire1seq.xbp1.quant import BULK_COLUMNS, quant_bulk
 
-        rows = [quant_bulk(bams, site, sample, options, indexes, args.reference, args.min_informative) for sample, bams, indexes in runs]
+        rows = [quant_bulk(bams, site, sample, options, indexes, args.reference, args.min_informative, args.read_starts) for sample, bams, indexes in runs]
         write_rows(rows, BULK_COLUMNS, args.output)
 
 
@@ -194,12 +197,12 @@ def run_fastq(args) -> None:
         from ire1seq.xbp1.cells import CELL_COLUMNS, read_barcodes
 
         barcodes = read_barcodes(args.barcodes) if args.barcodes else None
-        rows = quant_fastq_cells(fq1, fq2, site, sample, args.chemistry, barcodes, args.min_overhang, args.threads)
+        rows = quant_fastq_cells(fq1, fq2, site, sample, args.chemistry, barcodes, args.min_overhang, args.threads, args.read_starts)
         write_rows(rows, CELL_COLUMNS, args.output)
     else:
         from ire1seq.xbp1.quant import BULK_COLUMNS
 
-        row = quant_fastq(fq1, fq2, site, sample, args.min_overhang, args.min_informative, args.threads)
+        row = quant_fastq(fq1, fq2, site, sample, args.min_overhang, args.min_informative, args.threads, args.read_starts)
         write_rows([row], BULK_COLUMNS, args.output)
 
 

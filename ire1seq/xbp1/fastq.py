@@ -261,14 +261,14 @@ def fragment_counts(fq1, fq2, probes: Probes, threads: int = 1, reads=None) -> d
     return {SPLICED: int(totals[SPLICED]), UNSPLICED: int(totals[UNSPLICED]), AMBIGUOUS: int(totals[AMBIGUOUS])}
 
 
-def quant_fastq(fq1s, fq2s, site: Site, sample: str, min_overhang: int = 8, min_informative: int = 10, threads: int = 1) -> dict:
+def quant_fastq(fq1s, fq2s, site: Site, sample: str, min_overhang: int = 8, min_informative: int = 10, threads: int = 1, read_starts: str = "uniform") -> dict:
     """One sample's row (the columns of `xbp1 quant`) from its units' FASTQ files."""
     probes = Probes(site, min_overhang)
     totals, reads = {SPLICED: 0, UNSPLICED: 0, AMBIGUOUS: 0}, {}
     for fq1, fq2 in _as_units(fq1s, fq2s):
         for cls, count in fragment_counts(fq1, fq2, probes, threads, reads).items():
             totals[cls] += count
-    return bulk_row(sample, totals, min_informative, g=probes.geometry, reads=reads)
+    return bulk_row(sample, totals, min_informative, g=probes.geometry, reads=reads, read_starts=read_starts)
 
 
 def _barcode_lookup(barcodes) -> dict:
@@ -304,7 +304,7 @@ def umi_classes(fq1, fq2, probes: Probes, chemistry: str = "10xv3", listed=None,
     return umis
 
 
-def quant_fastq_cells(fq1s, fq2s, site: Site, sample: str, chemistry: str = "10xv3", barcodes=None, min_overhang: int = 8, threads: int = 1) -> list:
+def quant_fastq_cells(fq1s, fq2s, site: Site, sample: str, chemistry: str = "10xv3", barcodes=None, min_overhang: int = 8, threads: int = 1, read_starts: str = "uniform") -> list:
     """Per-cell UMI counts (columns of `quant --per-cell`): each UMI takes its reads' majority class.
 
     Barcodes are matched to the list (exactly, or at one unique substitution); without a list,
@@ -315,4 +315,4 @@ def quant_fastq_cells(fq1s, fq2s, site: Site, sample: str, chemistry: str = "10x
     umis, reads = defaultdict(lambda: [0, 0, 0, 0]), {}
     for fq1, fq2 in _as_units(fq1s, fq2s):
         umi_classes(fq1, fq2, probes, chemistry, listed, threads, umis, reads)
-    return cell_table(umis, sample, barcodes, g=probes.geometry, reads=reads)
+    return cell_table(umis, sample, barcodes, g=probes.geometry, reads=reads, read_starts=read_starts)

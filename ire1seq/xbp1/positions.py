@@ -22,6 +22,8 @@ from functools import lru_cache
 from ire1seq.xbp1.classify import SPLICED, UNSPLICED, Geometry
 from ire1seq.xbp1.site import INTRON
 
+READ_STARTS = ("uniform", "anchored")
+
 
 def _interval(first: int, last: int) -> tuple:
     return (first, last) if last >= first else None
@@ -92,6 +94,15 @@ def fragment_starts(g: Geometry, length: int, mate: int) -> tuple:
     """(spliced, unspliced) informative reads expected per molecule and position: both mates' starts."""
     one, two = read_starts(g, length), read_starts(g, mate)
     return one[0] + two[0], one[1] + two[1]
+
+
+def sample_ratio(g: Geometry, units: dict, reads: dict, read_starts: str = "uniform") -> float:
+    """The detection ratio of a sample whose reads start `uniform`ly around the site (the usual
+    random fragmentation: detection_ratio), or at fixed places that span it (`anchored`: targeted or
+    amplicon designs, where either isoform is seen alike: 1)."""
+    if read_starts not in READ_STARTS:
+        raise ValueError(f"read_starts must be one of {READ_STARTS}, not {read_starts!r}")
+    return 1.0 if read_starts == "anchored" else detection_ratio(g, units, reads)
 
 
 def detection_ratio(g: Geometry, units: dict, reads: dict) -> float:

@@ -147,10 +147,12 @@ def xbp1_read_options(per_cell=False):
         "--no-rescue": not settings["rescue_softclip"],
         "--scan-unmapped": settings["scan_unmapped"],
     }
+    starts = settings["cell_read_starts"] if per_cell else settings["read_starts"]
     options = [
         f"--min-mapq {settings['min_mapq']}",
         f"--min-overhang {settings['min_overhang']}",
         f"--min-informative {settings['min_informative']}",
+        f"--read-starts {starts}",
     ] + [flag for flag, on in flags.items() if on]
     if per_cell:
         options.append(
