@@ -16,5 +16,6 @@ row = quant_fastq(
     min_overhang=settings["min_overhang"],
     min_informative=settings["min_informative"],
     threads=snakemake.threads,
+    read_starts=settings["read_starts"],
 )
 write_rows([row], BULK_COLUMNS, snakemake.output[0])

@@ -16,5 +16,6 @@ rows = quant_fastq_cells(
     barcodes=read_barcodes(snakemake.input.barcodes),
     min_overhang=snakemake.params.settings["min_overhang"],
     threads=snakemake.threads,
+    read_starts=snakemake.params.settings["cell_read_starts"],
 )
 write_rows(rows, CELL_COLUMNS, snakemake.output[0])

@@ -5,8 +5,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
+from ire1seq.de.composition import for_subset
 from ire1seq.de.genesets import load_genesets
+from ire1seq.de.scores import sample_scores
 
 pytestmark = pytest.mark.slow
 
@@ -84,4 +87,23 @@ def test_scores_rise_with_paclitaxel(demo_run):
     cycle1 = scores.loc[scores.index.str.endswith("_cycle1"), "score_inflammatory"]
     baseline = scores.loc[cycle1.index.str.replace("_cycle1", "_baseline"), "score_inflammatory"]
     assert (cycle1.to_numpy() > baseline.to_numpy()).mean() > 0.8
-    assert list(scores.columns[:2]) == ["fraction_spliced", "log2_spliced_ratio"]
+    assert list(scores.columns[:5]) == ["fraction_spliced", "log2_spliced_ratio", "molecular_fraction", "molecular_ci_low", "molecular_ci_high"]
+    blood = scores.index.str.startswith("P")
+    assert scores.loc[blood, "composition_plasmablast"].notna().all() and scores.loc[~blood, "composition_plasmablast"].isna().all()
+
+
+@pytest.mark.parametrize("sample", ["P07_baseline", "DRG_KO_ptx_2"])
+def test_a_sample_scored_alone_equals_its_score_in_the_cohort(demo_run, tmp_path, sample):
+    """The demo's bulk counts with one sample only: the same set scores and composition."""
+    cohort = pd.read_csv(demo_run / "results" / "scores" / "samples.tsv", sep="\t").set_index("sample")
+    counts = pd.read_csv(demo_run / "results" / "counts" / "bulk_counts.tsv", sep="\t")
+    counts[["gene_id", "gene_name", sample]].to_csv(tmp_path / "counts.tsv", sep="\t", index=False)
+    composition = for_subset(REPO / "resources" / "markers" / "human_blood.tsv", {"organism": "human", "assay": "bulk"})
+    controls = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["de"]["control_genes"]
+    alone = sample_scores(
+        tmp_path / "counts.tsv", REPO / "resources" / "genesets", REPO / "config" / "samples.tsv",
+        control_genes=controls, composition=composition,
+    )  # fmt: skip
+    alone = alone.set_index("sample").loc[sample]
+    columns = [c for c in cohort.columns if c.startswith(("score_", "composition_"))]
+    assert np.allclose(alone[columns].astype(float), cohort.loc[sample, columns].astype(float), equal_nan=True, rtol=0, atol=1e-12)

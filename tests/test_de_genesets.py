@@ -60,3 +60,30 @@ def test_set_without_present_genes_warns_with_its_name_and_others_kept():
     with pytest.warns(GeneSetWarning, match="gene set b: none of its 1 mouse genes"):
         sets = sets_for(table, "mouse", ["Tnf", "Actb"], "test data")
     assert list(sets) == ["a"] and sets["a"].to_dict() == {"Tnf": 1}
+
+
+REACTOME_CORE = "DNAJB9 DNAJB11 DNAJC3 EDEM1 HYOU1 PDIA6 SEC31A SERP1 SSR1 SYVN1 WFS1 KDELR3".split()
+
+
+def test_every_shipped_row_names_its_source_and_confidence():
+    sets = load_genesets(SHIPPED)
+    assert (sets["source"].str.len() > 10).all(), sets[sets["source"].str.len() <= 10]
+    assert sets["confidence"].isin(["V", "P", "U"]).all()
+    assert not sets["source"].str.contains("domain-notes|/work/shared").any()  # provenance, not a path
+
+
+def test_controls_share_no_gene_with_the_xbp1s_targets():
+    sets = load_genesets(SHIPPED)
+    for organism, rows in sets.groupby("organism"):
+        targets = set(rows.loc[rows["set"] == "xbp1s_targets", "gene"])
+        controls = set(rows.loc[rows["set"].isin(["perk", "atf6"]), "gene"])
+        assert targets and controls and not targets & controls, (organism, targets & controls)
+
+
+def test_xbp1s_targets_are_the_reactome_core_and_ridd_the_cross_system_target():
+    sets = load_genesets(SHIPPED)
+    targets = sets[sets["set"] == "xbp1s_targets"]
+    assert sorted(targets.loc[targets["organism"] == "human", "gene"]) == sorted(REACTOME_CORE)
+    assert sorted(targets.loc[targets["organism"] == "mouse", "gene"]) == sorted(g[0] + g[1:].lower() for g in REACTOME_CORE)
+    ridd = sets[sets["set"] == "ridd"]
+    assert set(ridd["gene"]) == {"BLOC1S1", "Bloc1s1"} and (ridd["direction"] == "down").all() and (ridd["confidence"] == "V").all()

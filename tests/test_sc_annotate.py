@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from ire1seq.errors import InputError
-from ire1seq.sc.annotate import UNASSIGNED, annotate, assign_clusters, read_markers
+from ire1seq.markers import read_markers
+from ire1seq.sc.annotate import UNASSIGNED, annotate, assign_clusters
 from ire1seq.sc.cluster import cluster, normalise
 from ire1seq.sc.settings import DEFAULT_MARKERS
 from ire1seq.sc.simulate import simulate_counts

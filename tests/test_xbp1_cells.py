@@ -48,9 +48,13 @@ def as_dict(rows):
 
 def test_umis_collapse_with_majority_class(umis_bam, site):
     table = quant_cells(umis_bam, site, "sc1")
-    assert all(list(row) == ["sample", "barcode", "spliced", "unspliced", "ambiguous"] for row in table)
+    assert all(list(row) == ["sample", "barcode", "spliced", "unspliced", "ambiguous", "detection_ratio"] for row in table)
     assert {row["sample"] for row in table} == {"sc1"}
     assert as_dict(table) == {"AAAC": (2, 1, 1), "CCGA": (0, 0, 1), "GGGT": (0, 1, 0), "TTTT": (1, 0, 0)}
+    # 3 spliced UMIs with 6 reads that agree with them (u2's unspliced read does not), 2 unspliced
+    # UMIs with 3 reads; every read is 80 nt: 80 - 21 = 59 spliced, 80 + 5 = 85 unspliced positions.
+    expected = (3 / (6 / 59)) / (2 / (3 / 85))
+    assert all(row["detection_ratio"] == pytest.approx(expected) for row in table)
 
 
 def test_barcode_list_restricts_and_lists_every_cell(umis_bam, site):

@@ -50,7 +50,8 @@ def test_quant_one_row_per_bam_or_pooled(files):
     table = pd.read_csv(tmp_path / "bulk.tsv", sep="\t")
     assert list(table.columns) == [
         "sample", "spliced", "unspliced", "ambiguous", "informative", "fraction_spliced",
-        "ci_low", "ci_high", "log2_spliced_ratio", "status",
+        "ci_low", "ci_high", "log2_spliced_ratio", "molecular_fraction", "molecular_ci_low",
+        "molecular_ci_high", "detection_ratio", "status",
     ]  # fmt: skip
     assert table[["sample", "spliced", "unspliced", "status"]].values.tolist() == [["a", 3, 0, "low_coverage"], ["b", 0, 12, "ok"]]
     run("quant", a, b, "--reference", reference, "--sample", "pooled", "--min-informative", "20", "-o", tmp_path / "pooled.tsv")
@@ -68,7 +69,8 @@ def test_per_cell_then_pseudobulk(files):
     run("quant", *bams, "--site", tmp_path / "site" / "human.json", "--sample", "sc1", "--per-cell",
         "--barcodes", tmp_path / "barcodes.tsv", "-o", tmp_path / "cells.tsv")  # fmt: skip
     cells = pd.read_csv(tmp_path / "cells.tsv", sep="\t")
-    assert cells.values.tolist() == [["sc1", "AAAC", 3, 0, 0], ["sc1", "GGGT", 0, 12, 0]]
+    assert cells.iloc[:, :5].values.tolist() == [["sc1", "AAAC", 3, 0, 0], ["sc1", "GGGT", 0, 12, 0]]
+    assert cells["detection_ratio"].nunique() == 1  # one ratio per sample
     pd.DataFrame({"sample": ["sc1", "sc1"], "barcode": ["AAAC", "GGGT"], "cell_type": ["mac", "T"]}).to_csv(
         tmp_path / "types.tsv", sep="\t", index=False
     )
@@ -80,8 +82,8 @@ def test_per_cell_then_pseudobulk(files):
 def test_report_figures(files):
     tmp_path, _, site, (a, b) = files
     bulk = pd.DataFrame(
-        {"sample": ["a", "b", "c"], "fraction_spliced": [1.0, 0.0, None], "ci_low": [0.44, 0.0, None],
-         "ci_high": [1.0, 0.24, None], "status": ["low_coverage", "ok", "no_reads"]}
+        {"sample": ["a", "b", "c"], "molecular_fraction": [1.0, 0.0, None], "molecular_ci_low": [0.5, 0.0, None],
+         "molecular_ci_high": [1.0, 0.3, None], "status": ["low_coverage", "ok", "no_reads"]}
     )  # fmt: skip
     samples = pd.DataFrame(
         {"sample": ["a", "b", "c"], "assay": ["bulk"] * 3, "tissue": ["DRG"] * 3, "treatment": ["pac", "veh", "veh"], "batch": ["1", "2", "1"]}

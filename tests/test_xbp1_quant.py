@@ -162,9 +162,10 @@ def test_empty_bam_reports_no_reads_with_empty_fraction(tmp_path, human):
     bam = fx.write_bam(tmp_path / "empty.bam", site.contigs, [])
     row = quant_bulk(bam, site, "empty")
     assert (row["informative"], row["status"]) == (0, "no_reads")
-    assert all(math.isnan(row[c]) for c in ("fraction_spliced", "ci_low", "ci_high", "log2_spliced_ratio"))
+    empty = ("fraction_spliced", "ci_low", "ci_high", "log2_spliced_ratio", "molecular_fraction", "molecular_ci_low", "molecular_ci_high", "detection_ratio")
+    assert all(math.isnan(row[c]) for c in empty)
     write_rows([row], BULK_COLUMNS, tmp_path / "out.tsv")
-    assert (tmp_path / "out.tsv").read_text().splitlines()[1] == "empty\t0\t0\t0\t0\t\t\t\t\tno_reads"
+    assert (tmp_path / "out.tsv").read_text().splitlines()[1] == "empty\t0\t0\t0\t0" + "\t" * 8 + "\tno_reads"
 
 
 def test_unmapped_reads_are_scanned_only_on_request(tmp_path, human):

@@ -55,7 +55,8 @@ def test_pseudobulk_sums_per_sample_and_group():
     table = pseudobulk(cells_table(), groups, min_informative=5)
     assert list(table.columns) == [
         "sample", "cell_type", "n_cells", "spliced", "unspliced", "informative",
-        "fraction_spliced", "ci_low", "ci_high", "status",
+        "fraction_spliced", "ci_low", "ci_high", "molecular_fraction", "molecular_ci_low",
+        "molecular_ci_high", "detection_ratio", "status",
     ]  # fmt: skip
     got = {(r.sample, r.cell_type): (r.n_cells, r.spliced, r.unspliced, r.status) for r in table.itertuples()}
     assert got == {("s1", "T"): (2, 0, 2, "low_coverage"), ("s1", "mac"): (2, 4, 2, "ok"), ("s2", "mac"): (1, 0, 5, "ok")}
@@ -73,7 +74,8 @@ def test_pseudobulk_without_sample_column_and_with_mismatched_barcodes():
 
 def test_cohort_table_and_multiqc_file(tmp_path):
     for sample, spliced, unspliced in (("a", 3, 1), ("b", 0, 1)):
-        row = add_readout(pd.DataFrame({"sample": [sample], "spliced": [spliced], "unspliced": [unspliced], "ambiguous": [0]}))
+        counts = {"sample": [sample], "spliced": [spliced], "unspliced": [unspliced], "ambiguous": [0], "detection_ratio": [0.75]}
+        row = add_readout(pd.DataFrame(counts))
         row.to_csv(tmp_path / f"{sample}.tsv", sep="\t", index=False)
     table = combine_bulk([tmp_path / "a.tsv", tmp_path / "b.tsv"])
     assert list(table["sample"]) == ["a", "b"] and list(table["informative"]) == [4, 1]
@@ -81,7 +83,7 @@ def test_cohort_table_and_multiqc_file(tmp_path):
     lines = (tmp_path / "xbp1_mqc.tsv").read_text().splitlines()
     assert '# plot_type: "generalstats"' in lines
     data = [line for line in lines if not line.startswith("#")]
-    assert data == ["Sample\txbp1_spliced_pct\txbp1_informative", "a\t75.0\t4", "b\t0.0\t1"]
+    assert data == ["Sample\txbp1_molecular_pct\txbp1_spliced_pct\txbp1_informative", "a\t80.0\t75.0\t4", "b\t0.0\t0.0\t1"]  # 0.75 / (0.75 + 0.75 * 0.25)
     (tmp_path / "bad.tsv").write_text("sample\tspliced\n")
     with pytest.raises(InputError, match="lacks column"):
         combine_bulk([tmp_path / "bad.tsv"])

@@ -48,7 +48,9 @@ def register(subparsers) -> None:
     score = subparsers.add_parser(
         "score",
         help="per-sample gene-set scores beside the XBP1 readout",
-        description="Mean z-score of the blind VST over each set's genes (down genes flipped), per organism.",
+        description="Each sample scored alone: per set, decoupler's univariate linear model (slope) of "
+        "the sample's log2(CPM + 1) over the genes it expresses (CPM >= --min-cpm), i.e. the set's genes "
+        "above the sample's other genes (down genes flipped). Optionally blood composition per sample.",
     )
     score.add_argument("--counts", required=True, help="genes × samples raw counts: gene_id, gene_name, <sample>...")
     score.add_argument("--genesets", required=True, help="folder of gene-set TSVs (resources/genesets)")
@@ -56,8 +58,12 @@ def register(subparsers) -> None:
     score.add_argument(
         "--samples", help="samples.tsv giving each sample's organism (default: inferred from the set genes)"
     )
-    score.add_argument("--control-genes", default="", help=CONTROL_HELP)
-    score.add_argument("--threads", type=int, default=1, help="CPUs for pydeseq2 (default 1)")
+    score.add_argument("--min-cpm", type=float, default=1.0, help="genes a sample expresses: CPM >= this in it (default 1)")
+    score.add_argument("--control-genes", default="", help="comma-separated reference genes of the scores (default: all expressed genes)")
+    score.add_argument("--composition-markers", help="marker list: add composition_<type> columns for --composition-subset samples")
+    score.add_argument("--composition-subset", default="", help="bulk blood samples, as column=value[,column=value] of --samples")
+    score.add_argument("--reference", nargs=2, metavar=("COUNTS", "SHEET"),
+                       help="pseudobulk counts and sheet of blood single-cell data (NNLS proportions; default: marker scores)")  # fmt: skip
     score.add_argument("-o", "--output", required=True, help="scores table (TSV)")
     score.set_defaults(func=run_score)
 
@@ -124,10 +130,18 @@ def run_score(args) -> None:
     from ire1seq.de.scores import sample_scores
     from ire1seq.io import refuse_overwrite, write_table
 
-    refuse_overwrite([args.output], [args.counts, args.genesets, args.xbp1, args.samples])
+    inputs = [args.counts, args.genesets, args.xbp1, args.samples, args.composition_markers, *(args.reference or [])]
+    refuse_overwrite([args.output], inputs)
+    composition = None
+    if args.composition_markers:
+        from ire1seq.de.composition import for_subset
+
+        subset = _pairs(_names(args.composition_subset), "--composition-subset")
+        composition = for_subset(args.composition_markers, subset, args.reference)
     scores = sample_scores(
-        args.counts, args.genesets, args.samples, args.xbp1, args.threads, _names(args.control_genes)
-    )
+        args.counts, args.genesets, args.samples, args.xbp1,
+        min_cpm=args.min_cpm, control_genes=_names(args.control_genes), composition=composition,
+    )  # fmt: skip
     write_table(scores, args.output)
 
 

@@ -13,7 +13,8 @@ import pandas as pd
 from ire1seq.de.genesets import load_genesets
 from ire1seq.errors import InputError
 from ire1seq.io import write_table
-from ire1seq.sc.annotate import annotate, present_markers, read_markers
+from ire1seq.markers import read_markers
+from ire1seq.sc.annotate import annotate, present_markers
 from ire1seq.sc.cluster import cluster, normalise
 from ire1seq.sc.load import add_sample_sheet, read_matrices
 from ire1seq.sc.programs import score_programs

@@ -12,7 +12,7 @@ import scanpy as sc
 
 from ire1seq.io import write_table
 from ire1seq.plotting import save_figure
-from ire1seq.xbp1.stats import add_readout
+from ire1seq.xbp1.stats import add_readout, pooled_ratio
 
 
 def condition_of(adata: ad.AnnData, condition: str) -> str:
@@ -25,11 +25,18 @@ def xbp1_by_celltype(adata: ad.AnnData, condition: str, min_informative: int = 1
     if "xbp1_spliced" not in adata.obs:
         return pd.DataFrame()
     obs = adata.obs.assign(informative_cell=adata.obs["xbp1_informative"] > 0)
-    table = obs.groupby(["cell_type", condition], observed=True).agg(
+    if "xbp1_detection_ratio" not in obs:
+        obs["xbp1_detection_ratio"] = np.nan
+    groups = obs.groupby(["cell_type", condition], observed=True)
+    table = groups.agg(
         n_cells=("barcode", "size"),
         n_informative_cells=("informative_cell", "sum"),
         spliced=("xbp1_spliced", "sum"),
         unspliced=("xbp1_unspliced", "sum"),
+    )
+    table["detection_ratio"] = groups.apply(
+        lambda cells: pooled_ratio(cells["xbp1_spliced"], cells["xbp1_unspliced"], cells["xbp1_detection_ratio"]),
+        include_groups=False,
     )
     table = add_readout(table.reset_index(), min_informative).drop(columns="log2_spliced_ratio")
     return table.rename(columns={condition: "condition"})
@@ -49,7 +56,8 @@ def plot_umap(adata: ad.AnnData, path, condition: str) -> None:
 
 
 def plot_xbp1(table: pd.DataFrame, path) -> None:
-    """Fraction of XBP1 molecules spliced with 95% CI per cell type and condition (n = informative cells)."""
+    """Fraction of XBP1 molecules spliced (molecular_fraction: corrected for read length) with 95% CI
+    per cell type and condition (n = informative cells)."""
     fig, ax = plt.subplots(figsize=(8, 4))
     if table.empty or table["informative"].sum() == 0:
         ax.text(0.5, 0.5, "no informative XBP1 molecules", ha="center", va="center")
@@ -60,14 +68,14 @@ def plot_xbp1(table: pd.DataFrame, path) -> None:
         width = 0.8 / len(conditions)
         for i, (level, rows) in enumerate(table.groupby(table["condition"].astype(str))):
             x = np.array([types.index(t) for t in rows["cell_type"]]) + (i - (len(conditions) - 1) / 2) * width
-            y = rows["fraction_spliced"].to_numpy()
-            errors = np.abs(rows[["ci_low", "ci_high"]].to_numpy().T - y)
+            y = rows["molecular_fraction"].to_numpy()
+            errors = np.abs(rows[["molecular_ci_low", "molecular_ci_high"]].to_numpy().T - y)
             ax.errorbar(x, y, yerr=errors, fmt="o", capsize=3, label=level)
             for xi, yi, n in zip(x, y, rows["n_informative_cells"]):
                 if np.isfinite(yi):
                     ax.annotate(f"n={n}", (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=7)
         ax.set_xticks(range(len(types)), types, rotation=45, ha="right")
-        ax.set_ylabel("XBP1 spliced fraction (95% CI)")
+        ax.set_ylabel("XBP1 molecules spliced (95% CI)")
         ax.set_ylim(0, 1)
         ax.legend(title="condition", frameon=False)
     save_figure(fig, path)

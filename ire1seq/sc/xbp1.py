@@ -11,7 +11,8 @@ import pandas as pd
 
 from ire1seq.errors import InputError
 from ire1seq.io import read_tsv
-from ire1seq.xbp1.cells import CELL_COLUMNS
+from ire1seq.xbp1.cells import CELL_COLUMNS, CELL_COUNTS
+
 COUNTS = ("spliced", "unspliced", "ambiguous")
 
 
@@ -20,12 +21,14 @@ def read_cell_tables(paths) -> pd.DataFrame:
     tables = []
     for path in paths:
         table = read_tsv(path, "XBP1 cell table", dtype={"sample": str, "barcode": str})
-        missing = [column for column in CELL_COLUMNS if column not in table.columns]
+        missing = [column for column in CELL_COUNTS if column not in table.columns]
         if missing:
             raise InputError(
                 f"XBP1 cell table {path} lacks column(s) {', '.join(missing)}; it needs "
-                f"{', '.join(CELL_COLUMNS)} (as written by ire1seq xbp1 quant --per-cell)."
+                f"{', '.join(CELL_COUNTS)} (as written by ire1seq xbp1 quant --per-cell)."
             )
+        if "detection_ratio" not in table.columns:  # written before molecular fractions: left empty
+            table["detection_ratio"] = float("nan")
         counts = table[list(COUNTS)].apply(pd.to_numeric, errors="coerce")
         bad = counts.isna().any(axis=1) | (counts < 0).any(axis=1)
         if bad.any():
@@ -40,7 +43,8 @@ def read_cell_tables(paths) -> pd.DataFrame:
 
 
 def join_xbp1(adata: ad.AnnData, cells: pd.DataFrame) -> None:
-    """Add `xbp1_spliced/_unspliced/_ambiguous/_informative` to `obs`, matching sample + barcode.
+    """Add `xbp1_spliced/_unspliced/_ambiguous/_informative` to `obs`, matching sample + barcode, and
+    `xbp1_detection_ratio` (the sample's, for molecular fractions of pooled cells).
 
     A sample whose table shares no barcode with its matrix is an error (wrong sample or barcode
     format); a partial overlap is a warning with the numbers.
@@ -52,6 +56,8 @@ def join_xbp1(adata: ad.AnnData, cells: pd.DataFrame) -> None:
     for column in COUNTS:
         adata.obs[f"xbp1_{column}"] = joined[column].to_numpy()
     adata.obs["xbp1_informative"] = adata.obs["xbp1_spliced"] + adata.obs["xbp1_unspliced"]
+    ratios = cells.groupby("sample")["detection_ratio"].first()
+    adata.obs["xbp1_detection_ratio"] = adata.obs["sample"].map(ratios).astype(float).to_numpy()
 
 
 def _check_overlap(obs: pd.DataFrame, cells: pd.DataFrame) -> None:

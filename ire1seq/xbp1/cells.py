@@ -1,7 +1,8 @@
 """Per-cell XBP1 splicing: molecules (cell barcode + UMI), each with the majority class of its reads.
 
 PCR copies of one molecule share barcode and UMI, so they count once; a UMI whose reads split
-evenly between spliced and unspliced is ambiguous.
+evenly between spliced and unspliced is ambiguous. The reads of each UMI are tallied by length
+too, for the sample's detection ratio (ire1seq.xbp1.positions), a column of every row.
 """
 
 import gzip
@@ -11,8 +12,10 @@ from pathlib import Path
 from ire1seq.errors import InputError
 from ire1seq.xbp1.alignments import Options, as_list, classified_reads, first_reads, mate_key, open_alignment, reading, resolve_contig
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
+from ire1seq.xbp1.positions import length_reader, sample_ratio
 
-CELL_COLUMNS = ["sample", "barcode", "spliced", "unspliced", "ambiguous"]
+CELL_COUNTS = ["sample", "barcode", "spliced", "unspliced", "ambiguous"]
+CELL_COLUMNS = [*CELL_COUNTS, "detection_ratio"]  # tables without the ratio still read (molecular columns empty)
 MISSING = (None, "-", "")
 
 
@@ -59,15 +62,17 @@ def _require_tags(bam, path, tags):
             )
 
 
-def umi_class_counts(bam_path, site, options: Options, cell_tag="CB", umi_tag="UB", barcodes=None, index=None, reference=None, g=None, umis=None) -> dict:
+def umi_class_counts(bam_path, site, options: Options, cell_tag="CB", umi_tag="UB", barcodes=None, index=None, reference=None, g=None, umis=None, reads=None) -> dict:
     """(cell, umi) -> fragments per class [_, spliced, unspliced, ambiguous] in one file, added to
-    `umis` when given (so the units of a sample accumulate without merging tables).
+    `umis` when given (so the units of a sample accumulate without merging tables); `reads`, when
+    given, gets (cell, umi, class, read length, mate length) -> informative reads.
 
     Single reads (10x cDNA) count directly; mates are combined by name first, as in bulk.
     """
     g = g or Geometry.of(site, options.min_overhang)
     umis = {} if umis is None else umis
-    mates, key = {}, mate_key(g, options)
+    reads = {} if reads is None else reads
+    mates, key, lengths = {}, mate_key(g, options), length_reader()
     with open_alignment(bam_path, index, reference) as bam, reading(bam_path):
         _require_tags(bam, bam_path, (cell_tag, umi_tag))
         contig = resolve_contig(bam, site, bam_path)
@@ -79,14 +84,20 @@ def umi_class_counts(bam_path, site, options: Options, cell_tag="CB", umi_tag="U
             if cell in MISSING or umi in MISSING or (barcodes is not None and cell not in barcodes):
                 continue
             name = key(read)
+            read_lengths = lengths(read)
             if name is None:
                 _add(umis, cell, umi, cls)
+                _tally(reads, (cell, umi, cls, *read_lengths))
             elif name in mates:
                 mates[name][0] |= cls
+                mates[name].append((cell, umi, cls, *read_lengths))
             else:
-                mates[name] = [cls, cell, umi]
-    for cls, cell, umi in mates.values():
+                mates[name] = [cls, cell, umi, (cell, umi, cls, *read_lengths)]
+    for cls, cell, umi, *keys in mates.values():
         _add(umis, cell, umi, cls)
+        for read_key in keys:
+            if read_key[2] == cls:
+                _tally(reads, read_key)
     return umis
 
 
@@ -97,22 +108,43 @@ def _add(umis: dict, cell, umi, cls: int) -> None:
     counts[cls] += 1
 
 
-def quant_cells(bams, site, sample: str, options: Options = Options(), cell_tag="CB", umi_tag="UB", barcodes=None, indexes=None, reference=None) -> list:
+def _tally(reads: dict, key) -> None:
+    reads[key] = reads.get(key, 0) + 1
+
+
+def quant_cells(bams, site, sample: str, options: Options = Options(), cell_tag="CB", umi_tag="UB", barcodes=None, indexes=None, reference=None, read_starts="uniform") -> list:
     """Per-cell UMI counts (rows keyed by CELL_COLUMNS); one per listed barcode, or per barcode seen."""
     bams = as_list(bams, 1)
     wanted = None if barcodes is None else set(barcodes)
     g = Geometry.of(site, options.min_overhang)
-    umis = {}
+    umis, reads = {}, {}
     for bam, index in zip(bams, as_list(indexes, len(bams))):
-        umi_class_counts(bam, site, options, cell_tag, umi_tag, wanted, index, reference, g, umis)
-    return cell_table(umis, sample, barcodes)
+        umi_class_counts(bam, site, options, cell_tag, umi_tag, wanted, index, reference, g, umis, reads)
+    return cell_table(umis, sample, barcodes, g=g, reads=reads, read_starts=read_starts)
 
 
-def cell_table(umis: dict, sample: str, barcodes=None) -> list:
-    """(cell, UMI) → class counts into one row per cell: each UMI takes its reads' majority class."""
+def cell_table(umis: dict, sample: str, barcodes=None, *, g: Geometry, reads: dict, read_starts: str = "uniform") -> list:
+    """(cell, UMI) → class counts into one row per cell: each UMI takes its reads' majority class.
+
+    The sample's detection ratio counts the UMIs of each class and the reads that agree with
+    their UMI's class (`reads`: (cell, umi, class, length, mate length) -> reads).
+    """
     cells = defaultdict(lambda: [0, 0, 0, 0])
-    for (cell, _), counts in umis.items():
+    classes = {}
+    for (cell, umi), counts in umis.items():
         spliced, unspliced = counts[SPLICED], counts[UNSPLICED]
-        cells[cell][SPLICED if spliced > unspliced else UNSPLICED if unspliced > spliced else AMBIGUOUS] += 1
+        classes[cell, umi] = SPLICED if spliced > unspliced else UNSPLICED if unspliced > spliced else AMBIGUOUS
+        cells[cell][classes[cell, umi]] += 1
+    units = {SPLICED: 0, UNSPLICED: 0}
+    for cls in classes.values():
+        units[cls] = units.get(cls, 0) + 1
+    tallied = {}
+    for (cell, umi, cls, length, mate), n in reads.items():
+        if cls in (SPLICED, UNSPLICED) and classes.get((cell, umi)) == cls:
+            tallied[cls, length, mate] = tallied.get((cls, length, mate), 0) + n
+    ratio = sample_ratio(g, units, tallied, read_starts)
     order = list(dict.fromkeys(barcodes)) if barcodes is not None else sorted(cells)
-    return [dict(zip(CELL_COLUMNS, (sample, cell, cells[cell][SPLICED], cells[cell][UNSPLICED], cells[cell][AMBIGUOUS]))) for cell in order]
+    return [
+        dict(zip(CELL_COLUMNS, (sample, cell, cells[cell][SPLICED], cells[cell][UNSPLICED], cells[cell][AMBIGUOUS], ratio)))
+        for cell in order
+    ]

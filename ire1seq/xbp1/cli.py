@@ -47,7 +47,9 @@ def _add_quant(commands) -> None:
         description="Count XBP1 fragments (read pairs or single reads; per cell: UMIs) as spliced, "
         "unspliced or ambiguous from coordinate-sorted, indexed BAM/CRAM files. Bulk output: sample, "
         "spliced, unspliced, ambiguous, informative, fraction_spliced, ci_low, ci_high (95% Wilson), "
-        "log2_spliced_ratio, status. Per-cell output: sample, barcode, spliced, unspliced, ambiguous.",
+        "log2_spliced_ratio, molecular_fraction, molecular_ci_low, molecular_ci_high (fraction of "
+        "molecules, from the read lengths), detection_ratio, status. Per-cell output: sample, barcode, "
+        "spliced, unspliced, ambiguous, detection_ratio (the sample's).",
     )  # fmt: skip
     parser.add_argument("bams", nargs="+", metavar="BAM", help="BAM/CRAM file(s); one sample each unless one --sample is given")
     parser.add_argument("--reference", help="genome FASTA: the site is located in it (cached); required for CRAM")
@@ -97,13 +99,17 @@ def _add_readout_options(parser, evidence: str) -> None:
     parser.add_argument("-o", "--output", help="output TSV (default: stdout)")
     parser.add_argument("--min-overhang", type=int, default=8, help=f"{evidence} required beyond the removed bases, on each side (default 8)")
     parser.add_argument("--min-informative", type=int, default=10, help="fewer informative fragments = status low_coverage (default 10)")
+    parser.add_argument("--read-starts", choices=["uniform", "anchored"], default="uniform",
+                        help="where reads start around the site, for the molecular fraction: uniform (random "
+                        "fragmentation, default) or anchored (targeted/amplicon reads that all span it: no correction)")  # fmt: skip
 
 
 def _add_pseudobulk(commands) -> None:
     parser = commands.add_parser(
         "pseudobulk", help="pool per-cell XBP1 counts per sample × cell type",
         description="Sum per-cell spliced/unspliced UMIs per sample and group. Output: sample, GROUP, "
-        "n_cells, spliced, unspliced, informative, fraction_spliced, ci_low, ci_high, status.",
+        "n_cells, spliced, unspliced, informative, fraction_spliced, ci_low, ci_high, "
+        "molecular_fraction, molecular_ci_low, molecular_ci_high, detection_ratio, status.",
     )  # fmt: skip
     parser.add_argument("--cells", nargs="+", required=True, help="per-cell tables from `ire1seq xbp1 quant --per-cell`")
     parser.add_argument("--groups", nargs="+", required=True, help="TSV(s) with barcode (and sample) and the group column")
@@ -170,12 +176,12 @@ def run_quant(args) -> None:
 
         barcodes = read_barcodes(args.barcodes) if args.barcodes else None
         rows = [row for sample, bams, indexes in runs
-                for row in quant_cells(bams, site, sample, options, args.cell_tag, args.umi_tag, barcodes, indexes, args.reference)]  # fmt: skip
+                for row in quant_cells(bams, site, sample, options, args.cell_tag, args.umi_tag, barcodes, indexes, args.reference, args.read_starts)]  # fmt: skip
         write_rows(rows, CELL_COLUMNS, args.output)
     else:
         from ire1seq.xbp1.quant import BULK_COLUMNS, quant_bulk
 
-        rows = [quant_bulk(bams, site, sample, options, indexes, args.reference, args.min_informative) for sample, bams, indexes in runs]
+        rows = [quant_bulk(bams, site, sample, options, indexes, args.reference, args.min_informative, args.read_starts) for sample, bams, indexes in runs]
         write_rows(rows, BULK_COLUMNS, args.output)
 
 
@@ -192,12 +198,12 @@ def run_fastq(args) -> None:
         from ire1seq.xbp1.cells import CELL_COLUMNS, read_barcodes
 
         barcodes = read_barcodes(args.barcodes) if args.barcodes else None
-        rows = quant_fastq_cells(fq1, fq2, site, sample, args.chemistry, barcodes, args.min_overhang, args.threads)
+        rows = quant_fastq_cells(fq1, fq2, site, sample, args.chemistry, barcodes, args.min_overhang, args.threads, args.read_starts)
         write_rows(rows, CELL_COLUMNS, args.output)
     else:
         from ire1seq.xbp1.quant import BULK_COLUMNS
 
-        row = quant_fastq(fq1, fq2, site, sample, args.min_overhang, args.min_informative, args.threads)
+        row = quant_fastq(fq1, fq2, site, sample, args.min_overhang, args.min_informative, args.threads, args.read_starts)
         write_rows([row], BULK_COLUMNS, args.output)
 
 

@@ -29,7 +29,7 @@ from ire1seq.errors import InputError
 from ire1seq.io import is_gzipped
 from ire1seq.xbp1.cells import cell_table
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
-from ire1seq.xbp1.quant import bulk_row
+from ire1seq.xbp1.quant import bulk_row, tally
 from ire1seq.xbp1.site import Site, known_sites, load_site, locate, revcomp
 
 MIN_OVERHANG = 4  # probes of 2 * 4 + 6 = 14 nt at least
@@ -79,7 +79,7 @@ class Probes:
     def __init__(self, site: Site, min_overhang: int = 8):
         if min_overhang < MIN_OVERHANG:
             raise InputError(f"--min-overhang {min_overhang} is below {MIN_OVERHANG}: probes that short match unrelated reads; use 8.")
-        g = Geometry.of(site, min_overhang)
+        g = self.geometry = Geometry.of(site, min_overhang)
         named = [(g.spliced_probe, SPLICED), (g.left_probe, UNSPLICED), (g.right_probe, UNSPLICED)]
         oriented = [(seq.encode(), kind) for probe, kind in named for seq in (probe, revcomp(probe))]
         self.codes = np.array([_LUT[np.frombuffer(s, np.uint8)] for s, _ in oriented], dtype=np.uint8)
@@ -200,14 +200,15 @@ def _ended(first: _Fastq, other: _Fastq, paired: bool) -> bool:
 
 
 def scan(fq1, fq2, probes: Probes, classify=(True, True), threads: int = 1):
-    """Yield (candidates, mate-1 buffer) per pass: rows (record, class, mate-1 sequence start)."""
+    """Yield (candidates, mate-1 buffer) per pass: rows (record, class, mate-1 sequence start, class
+    of mate 1, of mate 2, length of mate 1, of mate 2 or 0)."""
     from ire1seq.xbp1 import fastq_kernel as kernel
 
     paired = fq2 is not None
     files = [_Fastq(fq1, threads)] + ([_Fastq(fq2, threads)] if paired else [])
     one, two = files[0], files[-1]
     empty = np.empty(0, dtype=np.uint8)
-    out = np.empty((CAPACITY, 3), dtype=np.int64)
+    out = np.empty((CAPACITY, 7), dtype=np.int64)
     try:
         while True:
             status, mate, line, s1, s2, parsed, found = kernel.scan(
@@ -244,22 +245,30 @@ def _as_units(fq1s, fq2s) -> list:
 # --- bulk and per-cell readouts -------------------------------------------------------------
 
 
-def fragment_counts(fq1, fq2, probes: Probes, threads: int = 1) -> dict:
-    """class -> fragments (read pairs or single reads) of one unit."""
+def fragment_counts(fq1, fq2, probes: Probes, threads: int = 1, reads=None) -> dict:
+    """class -> fragments (read pairs or single reads) of one unit; `reads` (added to in place when
+    given) gets (class, read length, mate length) -> informative reads of spliced and unspliced
+    fragments, as in BAM mode."""
     totals = np.zeros(4, dtype=np.int64)
+    reads = {} if reads is None else reads
     for rows, _ in scan(fq1, fq2, probes, threads=threads):
         totals += np.bincount(rows[:, 1], minlength=4)
+        for mate, length, other in ((3, 5, 6), (4, 6, 5)):
+            agree = (rows[:, mate] == rows[:, 1]) & (rows[:, 1] != AMBIGUOUS)
+            keys, n = np.unique(rows[agree][:, [1, length, other]], axis=0, return_counts=True)
+            for (cls, read_length, mate_length), count in zip(keys.tolist(), n.tolist()):
+                tally(reads, (cls, read_length, mate_length), count)
     return {SPLICED: int(totals[SPLICED]), UNSPLICED: int(totals[UNSPLICED]), AMBIGUOUS: int(totals[AMBIGUOUS])}
 
 
-def quant_fastq(fq1s, fq2s, site: Site, sample: str, min_overhang: int = 8, min_informative: int = 10, threads: int = 1) -> dict:
+def quant_fastq(fq1s, fq2s, site: Site, sample: str, min_overhang: int = 8, min_informative: int = 10, threads: int = 1, read_starts: str = "uniform") -> dict:
     """One sample's row (the columns of `xbp1 quant`) from its units' FASTQ files."""
     probes = Probes(site, min_overhang)
-    totals = {SPLICED: 0, UNSPLICED: 0, AMBIGUOUS: 0}
+    totals, reads = {SPLICED: 0, UNSPLICED: 0, AMBIGUOUS: 0}, {}
     for fq1, fq2 in _as_units(fq1s, fq2s):
-        for cls, count in fragment_counts(fq1, fq2, probes, threads).items():
+        for cls, count in fragment_counts(fq1, fq2, probes, threads, reads).items():
             totals[cls] += count
-    return bulk_row(sample, totals, min_informative)
+    return bulk_row(sample, totals, min_informative, g=probes.geometry, reads=reads, read_starts=read_starts)
 
 
 def _barcode_lookup(barcodes) -> dict:
@@ -275,24 +284,27 @@ def _correct(barcode: str, listed: dict):
     return near.pop() if len(near) == 1 else None
 
 
-def umi_classes(fq1, fq2, probes: Probes, chemistry: str = "10xv3", listed=None, threads: int = 1) -> dict:
-    """(barcode, UMI) -> reads per class [_, spliced, unspliced, ambiguous] of one 10x unit."""
+def umi_classes(fq1, fq2, probes: Probes, chemistry: str = "10xv3", listed=None, threads: int = 1, umis=None, reads=None) -> dict:
+    """(barcode, UMI) -> reads per class [_, spliced, unspliced, ambiguous] of one 10x unit, added to
+    `umis` when given; `reads` gets (barcode, UMI, class, cDNA read length, 0) -> reads."""
     if chemistry not in CHEMISTRY:
         raise InputError(f"chemistry {chemistry!r} is not one of {', '.join(CHEMISTRY)}; set it in units.tsv or --chemistry.")
     if fq2 is None:
         raise InputError(f"per-cell mode needs R1 (barcode + UMI) and R2 (cDNA); only {fq1} was given.")
     cb, umi = CHEMISTRY[chemistry]
-    umis = defaultdict(lambda: [0, 0, 0, 0])
+    umis = defaultdict(lambda: [0, 0, 0, 0]) if umis is None else umis
+    reads = {} if reads is None else reads
     for rows, buf in scan(fq1, fq2, probes, classify=(False, True), threads=threads):
-        for _, cls, start in rows:
+        for _, cls, start, _, _, _, length in rows.tolist():
             tag = bytes(buf[start : start + cb + umi]).decode("ascii", "replace")
             barcode = tag[:cb] if listed is None else _correct(tag[:cb], listed)
             if barcode is not None and len(tag) == cb + umi:
                 umis[barcode, tag[cb:]][cls] += 1
+                tally(reads, (barcode, tag[cb:], cls, length, 0))
     return umis
 
 
-def quant_fastq_cells(fq1s, fq2s, site: Site, sample: str, chemistry: str = "10xv3", barcodes=None, min_overhang: int = 8, threads: int = 1) -> list:
+def quant_fastq_cells(fq1s, fq2s, site: Site, sample: str, chemistry: str = "10xv3", barcodes=None, min_overhang: int = 8, threads: int = 1, read_starts: str = "uniform") -> list:
     """Per-cell UMI counts (columns of `quant --per-cell`): each UMI takes its reads' majority class.
 
     Barcodes are matched to the list (exactly, or at one unique substitution); without a list,
@@ -300,8 +312,7 @@ def quant_fastq_cells(fq1s, fq2s, site: Site, sample: str, chemistry: str = "10x
     """
     probes = Probes(site, min_overhang)
     listed = None if barcodes is None else _barcode_lookup(barcodes)
-    umis = defaultdict(lambda: [0, 0, 0, 0])
+    umis, reads = defaultdict(lambda: [0, 0, 0, 0]), {}
     for fq1, fq2 in _as_units(fq1s, fq2s):
-        for key, counts in umi_classes(fq1, fq2, probes, chemistry, listed, threads).items():
-            umis[key] = [a + b for a, b in zip(umis[key], counts)]
-    return cell_table(umis, sample, barcodes)
+        umi_classes(fq1, fq2, probes, chemistry, listed, threads, umis, reads)
+    return cell_table(umis, sample, barcodes, g=probes.geometry, reads=reads, read_starts=read_starts)

@@ -111,14 +111,15 @@ def scan(b1, s1, e1, b2, s2, e2, paired, use1, use2, lut, table, k, kmers, codes
     """Parse records (pairs) until a side runs out, `out` fills or a record is malformed.
 
     Returns (status, mate at fault, line of its record, s1, s2, records parsed, candidates);
-    out[i] = (record, class, start of mate 1's sequence) for each read pair with a class.
+    out[i] = (record, class, start of mate 1's sequence, class of mate 1, class of mate 2, length of
+    mate 1, length of mate 2 or 0) for each read pair with a class.
     """
     parsed, found = 0, 0
     while found < out.shape[0]:
         status, line, seq1, end1, next1 = _record(b1, s1, e1)
         if status != OK:
             return status, 1, line, s1, s2, parsed, found
-        cls = 0
+        cls1, cls2, length2 = 0, 0, 0
         if paired:
             status, line, seq2, end2, next2 = _record(b2, s2, e2)
             if status == NEED1:
@@ -128,12 +129,14 @@ def scan(b1, s1, e1, b2, s2, e2, paired, use1, use2, lut, table, k, kmers, codes
             if not _same_name(b1, s1, b2, s2):
                 return BAD_NAMES, 2, 1, s1, s2, parsed, found
             if use2:
-                cls |= _classify(b2, seq2, end2, lut, table, k, kmers, codes, kinds)
+                cls2 = _classify(b2, seq2, end2, lut, table, k, kmers, codes, kinds)
+            length2 = end2 - seq2
             s2 = next2
         if use1:
-            cls |= _classify(b1, seq1, end1, lut, table, k, kmers, codes, kinds)
-        if cls:
-            out[found, 0], out[found, 1], out[found, 2] = parsed, cls, seq1
+            cls1 = _classify(b1, seq1, end1, lut, table, k, kmers, codes, kinds)
+        if cls1 | cls2:
+            out[found, 0], out[found, 1], out[found, 2] = parsed, cls1 | cls2, seq1
+            out[found, 3], out[found, 4], out[found, 5], out[found, 6] = cls1, cls2, end1 - seq1, length2
             found += 1
         s1 = next1
         parsed += 1

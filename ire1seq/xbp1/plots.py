@@ -1,4 +1,4 @@
-"""Report figures: fraction spliced per sample with its 95% CI, and the reads at the site."""
+"""Report figures: fraction of XBP1 molecules spliced per sample with its 95% CI, and the reads at the site."""
 
 
 import pandas as pd
@@ -19,7 +19,8 @@ def design_columns(samples: pd.DataFrame) -> list:
 
 
 def plot_fraction(bulk: pd.DataFrame, samples: pd.DataFrame, path, design=None) -> None:
-    """Fraction spliced ± 95% Wilson CI per sample, samples grouped and coloured by design.
+    """Fraction of molecules spliced ± 95% CI per sample (molecular_fraction: comparable across read
+    lengths), samples grouped and coloured by design.
 
     Hollow markers: low coverage; samples without informative reads are named but not drawn.
     """
@@ -32,18 +33,19 @@ def plot_fraction(bulk: pd.DataFrame, samples: pd.DataFrame, path, design=None) 
     axes = figure.add_subplot()
     colours = {g: f"C{i % 10}" for i, g in enumerate(table["group"].unique())}
     for x, row in table.iterrows():
-        if pd.isna(row["fraction_spliced"]):
+        if pd.isna(row["molecular_fraction"]):
             continue
         colour = colours[row["group"]]
-        error = [[row["fraction_spliced"] - row["ci_low"]], [row["ci_high"] - row["fraction_spliced"]]]
+        value = row["molecular_fraction"]
+        error = [[value - row["molecular_ci_low"]], [row["molecular_ci_high"] - value]]
         hollow = row["status"] != "ok"
-        axes.errorbar(x, row["fraction_spliced"], yerr=error, fmt="o", color=colour, capsize=3,
+        axes.errorbar(x, value, yerr=error, fmt="o", color=colour, capsize=3,
                       markerfacecolor="white" if hollow else colour)  # fmt: skip
-    axes.set_xticks(range(len(table)), [s + (" (no reads)" if pd.isna(f) else "") for s, f in zip(table["sample"], table["fraction_spliced"])],
+    axes.set_xticks(range(len(table)), [s + (" (no reads)" if pd.isna(f) else "") for s, f in zip(table["sample"], table["molecular_fraction"])],
                     rotation=60, ha="right", fontsize=8)  # fmt: skip
     axes.set_xlim(-0.7, max(len(table) - 0.3, 0.7))
     axes.set_ylim(0, 1)
-    axes.set_ylabel("XBP1 fraction spliced (95% CI)")
+    axes.set_ylabel("XBP1 molecules spliced (95% CI)")
     axes.set_title(f"XBP1 splicing per sample, grouped by {', '.join(design) if design else 'nothing'}")
     handles = [Line2D([], [], marker="o", ls="", color=c, label=g) for g, c in colours.items()]
     handles.append(Line2D([], [], marker="o", ls="", color="grey", markerfacecolor="white", label="low coverage"))

@@ -1,4 +1,7 @@
-"""Pseudobulk XBP1 splicing: per-cell UMI counts summed per sample × group (cell type, cluster)."""
+"""Pseudobulk XBP1 splicing: per-cell UMI counts summed per sample × group (cell type, cluster).
+
+The molecular fraction of a group uses its sample's detection ratio (the same for all its cells).
+"""
 
 import sys
 
@@ -7,7 +10,7 @@ import pandas as pd
 from ire1seq.errors import InputError
 from ire1seq.io import read_tsv
 from ire1seq.xbp1.alignments import as_list
-from ire1seq.xbp1.cells import CELL_COLUMNS
+from ire1seq.xbp1.cells import CELL_COUNTS
 from ire1seq.xbp1.stats import READOUT, add_readout
 
 
@@ -24,7 +27,9 @@ def pseudobulk(cells: pd.DataFrame, groups: pd.DataFrame, group_column: str = "c
     are left out and counted on stderr; a sample none of whose barcodes match is an error
     (usually a barcode suffix such as `-1` present in one table only).
     """
-    _require(cells, CELL_COLUMNS, "per-cell XBP1 table")
+    _require(cells, CELL_COUNTS, "per-cell XBP1 table")
+    if "detection_ratio" not in cells.columns:
+        cells = cells.assign(detection_ratio=float("nan"))
     _require(groups, ["barcode", group_column], "cell group table")
     keys = ["sample", "barcode"] if "sample" in groups.columns else ["barcode"]
     cells = cells.astype({"sample": str, "barcode": str})
@@ -44,9 +49,10 @@ def pseudobulk(cells: pd.DataFrame, groups: pd.DataFrame, group_column: str = "c
     if left_out:
         print(f"ire1seq: {left_out} cells with XBP1 counts have no {group_column}; left out of the pseudobulk", file=sys.stderr)
     joined[["spliced", "unspliced"]] = joined[["spliced", "unspliced"]].fillna(0).astype(int)
+    joined["detection_ratio"] = joined["sample"].map(cells.groupby("sample")["detection_ratio"].first())
     table = (
         joined.groupby(["sample", group_column], sort=True)
-        .agg(n_cells=("barcode", "size"), spliced=("spliced", "sum"), unspliced=("unspliced", "sum"))
+        .agg(n_cells=("barcode", "size"), spliced=("spliced", "sum"), unspliced=("unspliced", "sum"), detection_ratio=("detection_ratio", "first"))
         .reset_index()
     )
     return add_readout(table, min_informative)[["sample", group_column, "n_cells", "spliced", "unspliced"] + [c for c in READOUT if c != "log2_spliced_ratio"]]

@@ -9,12 +9,20 @@ from ire1seq.xbp1.stats import READOUT
 
 MULTIQC_HEADER = """# id: "ire1seq_xbp1"
 # section_name: "XBP1 splicing (IRE1α)"
-# description: "Fraction of XBP1 fragments that lost the 26-nt intron (ire1seq xbp1 quant)."
+# description: "Fraction of XBP1 molecules that lost the 26-nt intron, and of informative fragments (ire1seq xbp1 quant)."
 # plot_type: "generalstats"
 # pconfig:
+#   - xbp1_molecular_pct:
+#       title: "XBP1s % (molecules)"
+#       description: "XBP1 molecules spliced, percent (fragment fraction corrected for informative read positions)"
+#       min: 0
+#       max: 100
+#       suffix: "%"
+#       format: "{:,.1f}"
+#       scale: "OrRd"
 #   - xbp1_spliced_pct:
-#       title: "XBP1s %"
-#       description: "Spliced / informative XBP1 fragments, percent"
+#       title: "XBP1s % (fragments)"
+#       description: "Spliced / informative XBP1 fragments, percent (depends on read length)"
 #       min: 0
 #       max: 100
 #       suffix: "%"
@@ -52,6 +60,7 @@ def write_multiqc(table: pd.DataFrame, path) -> None:
     stats = pd.DataFrame(
         {
             "Sample": table["sample"],
+            "xbp1_molecular_pct": (table["molecular_fraction"] * 100).round(2),
             "xbp1_spliced_pct": (table["fraction_spliced"] * 100).round(2),
             "xbp1_informative": table["informative"],
         }

@@ -147,10 +147,12 @@ def xbp1_read_options(per_cell=False):
         "--no-rescue": not settings["rescue_softclip"],
         "--scan-unmapped": settings["scan_unmapped"],
     }
+    starts = settings["cell_read_starts"] if per_cell else settings["read_starts"]
     options = [
         f"--min-mapq {settings['min_mapq']}",
         f"--min-overhang {settings['min_overhang']}",
         f"--min-informative {settings['min_informative']}",
+        f"--read-starts {starts}",
     ] + [flag for flag, on in flags.items() if on]
     if per_cell:
         options.append(
@@ -467,3 +469,19 @@ def print_run_summary():
         print(
             "\nire1seq summary (details in results/qc/samples.tsv):", *lines, sep="\n  "
         )
+
+
+def composition_inputs(wildcards):
+    """The scores rule's composition inputs: the marker list and, with a reference sc dataset, its
+    pseudobulk counts and sheet."""
+    settings = config["de"]["composition"]
+    if not settings:
+        return {}
+    inputs = {"markers": settings["markers"]}
+    if settings.get("reference"):
+        folder = f"results/sc/{settings['reference']}"
+        inputs |= {
+            "reference_counts": f"{folder}/pseudobulk_counts.tsv",
+            "reference_sheet": f"{folder}/pseudobulk_samples.tsv",
+        }
+    return inputs

@@ -77,8 +77,11 @@ rule de_contrast:
         "../../scripts/de_contrast.py"
 
 
+# Every sample scored alone (decoupler ULM on its own log2 CPM, against de.control_genes when
+# given), plus blood composition.
 rule scores:
     input:
+        unpack(composition_inputs),
         counts="results/counts/bulk_counts.tsv",
         genesets=config["de"]["genesets"],
         samples=config["samples"],
@@ -90,13 +93,15 @@ rule scores:
     benchmark:
         "benchmarks/scores/scores.tsv"
     conda:
-        "../../envs/pydeseq2.yaml"
-    threads: 2
+        "../../envs/scores.yaml"
+    threads: 1
     resources:
-        mem_mb=lambda wc, attempt: 4000 * attempt,
-        runtime=60,
+        mem_mb=lambda wc, attempt: 2000 * attempt,
+        runtime=30,
     params:
+        min_cpm=config["de"]["score_min_cpm"],
         control_genes=config["de"]["control_genes"],
+        composition=config["de"]["composition"],
     script:
         "../../scripts/scores.py"
 
