@@ -59,3 +59,16 @@ def merge_counts(tables: dict, declared: dict, genes: pd.DataFrame) -> tuple[pd.
     matrix = pd.concat(columns, axis=1).reindex(genes["gene_id"]).fillna(0).astype("int64")
     matrix.insert(0, "gene_name", genes.set_index("gene_id")["gene_name"].reindex(matrix.index).to_numpy())
     return matrix.rename_axis("gene_id").reset_index(), pd.DataFrame(rows)
+
+
+def run_count_matrix(*, tables: dict, declared: dict, genes, counts_out, strandedness_out) -> None:
+    """Workflow step: each sample's gene table (STAR's or salmon's, or featureCounts' three strand
+    settings) into the genes × samples matrix, and the strandedness used for each sample."""
+    from ire1seq.io import write_table
+
+    def read(paths):
+        return read_star_counts(paths[0]) if len(paths) == 1 else read_featurecounts(dict(zip(STRAND_COLUMNS, paths)))
+
+    matrix, strandedness = merge_counts({s: read(p) for s, p in tables.items()}, declared, read_tsv(genes, "gene table"))
+    write_table(matrix, counts_out)
+    write_table(strandedness, strandedness_out)

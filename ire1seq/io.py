@@ -85,8 +85,12 @@ def output_file(path, mode: str = "w"):
             part.unlink()
 
 
-def write_table(df, path, parquet: bool = False) -> None:
-    """Write TSV with a header, empty cells for NA; optionally the same table as Parquet beside it."""
+def write_table(df, path=None, parquet: bool = False) -> None:
+    """Write TSV with a header, empty cells for NA, to `path` or stdout; optionally the same table
+    as Parquet beside it."""
+    if path is None:
+        df.to_csv(sys.stdout, sep="\t", index=False, na_rep="")
+        return
     path = Path(path)
     with output_file(path) as handle:
         df.to_csv(handle, sep="\t", index=False, na_rep="")

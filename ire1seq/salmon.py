@@ -90,7 +90,9 @@ def star_like_counts(quant_sf, lib_format_counts, gtf) -> pd.DataFrame:
     )
 
 
-def write_star_like(table: pd.DataFrame, path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(path, sep="\t", header=False, index=False)
+def run_salmon_genes(*, quant, library, gtf, out) -> None:
+    """Workflow step: one salmon sample's gene counts in STAR's ReadsPerGene layout."""
+    from ire1seq.io import output_file
+
+    with output_file(out) as handle:
+        star_like_counts(quant, library, gtf).to_csv(handle, sep="\t", header=False, index=False)

@@ -197,16 +197,16 @@ def _matches(samples: pd.DataFrame, column: str, wanted, *, sheet, what: str) ->
     return samples[column].astype("string").isin(values).fillna(False).astype(bool)
 
 
-def select_samples(samples: pd.DataFrame, subset: dict, *, sheet, what: str) -> pd.DataFrame:
+def select_samples(samples: pd.DataFrame, subset: dict, *, sheet, what: str, required: bool = True) -> pd.DataFrame:
     """The rows whose columns hold the subset's values (a list means any of them).
 
     The one way every step selects samples: a column the sheet lacks is an error (a typo would
-    otherwise select nothing), and so is a subset that matches no sample.
+    otherwise select nothing), and so is a subset that matches no sample when one is `required`.
     """
     keep = pd.Series(True, index=samples.index)
     for column, wanted in subset.items():
         keep &= _matches(samples, column, wanted, sheet=sheet, what=what)
-    if not keep.any():
+    if required and not keep.any():
         raise InputError(f"{what}: no sample of {sheet} matches subset {subset}; check the subset values against the sheet.")
     return samples[keep]
 

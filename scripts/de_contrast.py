@@ -1,14 +1,10 @@
 """Rule de_contrast: Wald test, shrinkage, gene-set test and volcano of one contrast from its design's fit."""
 
-import logging
-import sys
+from ire1seq.step import run_step
 
-sys.stderr = open(snakemake.log[0], "w")
-logging.basicConfig(stream=sys.stderr, level=logging.INFO)
-
-from ire1seq.de.fit import run_contrast  # noqa: E402
-
-run_contrast(
+run_step(
+    snakemake,
+    "ire1seq.de.fit.run_contrast",
     fit=snakemake.input.fit,
     name=snakemake.wildcards.contrast,
     spec=snakemake.params.contrast,

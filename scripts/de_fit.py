@@ -1,14 +1,10 @@
 """Rule de_fit: one pydeseq2 fit per design (pickled), its normalised counts, VST, PCA and heatmap."""
 
-import logging
-import sys
+from ire1seq.step import run_step
 
-sys.stderr = open(snakemake.log[0], "w")
-logging.basicConfig(stream=sys.stderr, level=logging.INFO)
-
-from ire1seq.de.fit import run_design  # noqa: E402
-
-run_design(
+run_step(
+    snakemake,
+    "ire1seq.de.fit.run_design",
     counts=snakemake.input.counts,
     samples=snakemake.input.samples,
     name=snakemake.wildcards.design,

@@ -1,15 +1,13 @@
 """Rule de_plot_scores: the per-sample scores by the groups of one design."""
 
-import sys
+from ire1seq.step import run_step
 
-sys.stderr = open(snakemake.log[0], "w")
-
-from ire1seq.de.plots import plot_scores  # noqa: E402
-
-plot_scores(
-    snakemake.input.scores,
-    snakemake.input.samples,
-    snakemake.wildcards.design,
-    snakemake.params.design,
-    snakemake.output[0],
+run_step(
+    snakemake,
+    "ire1seq.de.plots.plot_scores",
+    scores_path=snakemake.input.scores,
+    samples_path=snakemake.input.samples,
+    name=snakemake.wildcards.design,
+    spec=snakemake.params.design,
+    scores_out=snakemake.output[0],
 )

@@ -1,14 +1,10 @@
 """Rule gene_table: every genome's genes, its GTF checked against its FASTA and pre-aligned files."""
 
-import logging
-import sys
+from ire1seq.step import run_step
 
-sys.stderr = open(snakemake.log[0], "w")
-logging.basicConfig(stream=sys.stderr, level=logging.INFO)
-
-from ire1seq.references import run_gene_table  # noqa: E402
-
-run_gene_table(
+run_step(
+    snakemake,
+    "ire1seq.references.run_gene_table",
     gtfs=dict(zip(snakemake.params.genomes, snakemake.input.gtfs)),
     sites=dict(zip(snakemake.params.genomes, snakemake.input.sites)),
     alignments=snakemake.params.alignments,

@@ -1,10 +1,14 @@
-import sys
-
-sys.stderr = open(snakemake.log[0], "w")
+"""Rule kallisto_matrix: bustools' gene counts of one 10x sample in STARsolo's filtered layout."""
 
 from pathlib import Path
 
-from ire1seq.sc.kallisto import write_solo_dir
+from ire1seq.step import run_step
 
-prefix = snakemake.input.matrix.removesuffix(".mtx")
-write_solo_dir(prefix, snakemake.input.t2g, Path(snakemake.output.matrix).parent, snakemake.wildcards.sample)
+run_step(
+    snakemake,
+    "ire1seq.sc.kallisto.run_kallisto_matrix",
+    matrix=snakemake.input.matrix,
+    t2g=snakemake.input.t2g,
+    sample=snakemake.wildcards.sample,
+    out_dir=Path(snakemake.output.matrix).parent,
+)

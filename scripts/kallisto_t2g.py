@@ -1,8 +1,12 @@
-import sys
+"""Rule kallisto_t2g: the transcript → gene map bustools needs, from a genome's transcripts and GTF."""
 
-sys.stderr = open(snakemake.log[0], "w")
+from ire1seq.step import run_step
 
-from ire1seq.sc.kallisto import transcripts_to_genes, write_t2g
-
-table = transcripts_to_genes(snakemake.input.transcripts, snakemake.input.gtf, snakemake.wildcards.genome)
-write_t2g(table, snakemake.output[0])
+run_step(
+    snakemake,
+    "ire1seq.sc.kallisto.run_t2g",
+    transcripts=snakemake.input.transcripts,
+    gtf=snakemake.input.gtf,
+    genome=snakemake.wildcards.genome,
+    out=snakemake.output[0],
+)

@@ -1,8 +1,12 @@
-import sys
+"""Rule salmon_genes: one salmon sample's gene counts in STAR's ReadsPerGene layout."""
 
-sys.stderr = open(snakemake.log[0], "w")
+from ire1seq.step import run_step
 
-from ire1seq.salmon import star_like_counts, write_star_like
-
-table = star_like_counts(snakemake.input.quant, snakemake.input.library, snakemake.input.gtf)
-write_star_like(table, snakemake.output[0])
+run_step(
+    snakemake,
+    "ire1seq.salmon.run_salmon_genes",
+    quant=snakemake.input.quant,
+    library=snakemake.input.library,
+    gtf=snakemake.input.gtf,
+    out=snakemake.output[0],
+)

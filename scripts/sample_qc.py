@@ -1,12 +1,10 @@
 """Rule sample_qc: the per-sample QC table."""
 
-import sys
+from ire1seq.step import run_step
 
-sys.stderr = open(snakemake.log[0], "w")
-
-from ire1seq.qc import run_sample_qc  # noqa: E402
-
-run_sample_qc(
+run_step(
+    snakemake,
+    "ire1seq.qc.run_sample_qc",
     samples=snakemake.input.samples,
     mapping_logs=snakemake.params.mapping_logs,
     counts=snakemake.input.counts,

@@ -1,20 +1,16 @@
 """Rule sc_pseudobulk_de: pydeseq2 on one cell type's pseudobulk counts, one contrast."""
 
-import logging
-import sys
+from ire1seq.step import run_step
 
-sys.stderr = open(snakemake.log[0], "w")
-logging.basicConfig(stream=sys.stderr, level=logging.INFO)
-
-from ire1seq.sc.pseudobulk import pseudobulk_de  # noqa: E402
-
-pseudobulk_de(
-    snakemake.input.counts,
-    snakemake.input.sheet,
-    snakemake.params.spec,
-    snakemake.wildcards.sc_contrast,
-    snakemake.output.results,
-    snakemake.output.genesets,
-    snakemake.input.genesets,
-    snakemake.threads,
+run_step(
+    snakemake,
+    "ire1seq.sc.pseudobulk.pseudobulk_de",
+    counts_path=snakemake.input.counts,
+    sheet_path=snakemake.input.sheet,
+    spec=snakemake.params.spec,
+    contrast=snakemake.wildcards.sc_contrast,
+    results_out=snakemake.output.results,
+    genesets_out=snakemake.output.genesets,
+    genesets_dir=snakemake.input.genesets,
+    threads=snakemake.threads,
 )

@@ -1,12 +1,10 @@
 """Rule xbp1_bulk: the cohort's XBP1 table, its MultiQC twin and the fraction-spliced figure."""
 
-import sys
+from ire1seq.step import run_step
 
-sys.stderr = open(snakemake.log[0], "w")
-
-from ire1seq.xbp1.summary import run_bulk  # noqa: E402
-
-run_bulk(
+run_step(
+    snakemake,
+    "ire1seq.xbp1.summary.run_bulk",
     tables=snakemake.input.tables,
     order=snakemake.params.order,
     samples=snakemake.input.samples,

@@ -1,21 +1,17 @@
-import sys
+"""Rule xbp1_fastq: one sample's XBP1 readout straight from its FASTQ (laptop mode)."""
 
-sys.stderr = open(snakemake.log[0], "w")
+from ire1seq.step import run_step
 
-from ire1seq.io import write_rows
-from ire1seq.xbp1.fastq import quant_fastq
-from ire1seq.xbp1.quant import BULK_COLUMNS
-from ire1seq.xbp1.site import load_site
-
-settings = snakemake.params.settings
-row = quant_fastq(
-    snakemake.input.fq1,
-    snakemake.input.fq2,
-    load_site(snakemake.input.site),
-    snakemake.wildcards.sample,
-    min_overhang=settings["min_overhang"],
-    min_informative=settings["min_informative"],
+run_step(
+    snakemake,
+    "ire1seq.xbp1.fastq.run_fastq",
+    fq1s=snakemake.input.fq1,
+    fq2s=snakemake.input.fq2,
+    site=snakemake.input.site,
+    sample=snakemake.wildcards.sample,
+    min_overhang=snakemake.params.settings["min_overhang"],
+    min_informative=snakemake.params.settings["min_informative"],
     threads=snakemake.threads,
-    read_starts=settings["read_starts"],
+    read_starts=snakemake.params.settings["read_starts"],
+    out=snakemake.output[0],
 )
-write_rows([row], BULK_COLUMNS, snakemake.output[0])

@@ -1,7 +1,11 @@
-import sys
+"""Rule xbp1_locate: the XBP1 site of a genome FASTA, with its STAR and HISAT2 junction files."""
 
-sys.stderr = open(snakemake.log[0], "w")
+from ire1seq.step import run_step
 
-from ire1seq.xbp1.site import locate, write_site
-
-write_site(locate(snakemake.input.fasta, organism=snakemake.params.organism), snakemake.output.site)
+run_step(
+    snakemake,
+    "ire1seq.xbp1.site.run_locate",
+    fasta=snakemake.input.fasta,
+    organism=snakemake.params.organism,
+    out=snakemake.output.site,
+)

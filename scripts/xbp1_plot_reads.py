@@ -1,17 +1,15 @@
-import sys
+"""Rule xbp1_plot_reads: the reads at the XBP1 site of one sample."""
 
-sys.stderr = open(snakemake.log[0], "w")
+from ire1seq.step import run_step
 
-from ire1seq.xbp1.alignments import Options
-from ire1seq.xbp1.plots import plot_read_structure
-from ire1seq.xbp1.site import load_site
-
-plot_read_structure(
-    snakemake.input.bam,
-    load_site(snakemake.input.site),
-    snakemake.output[0],
-    Options.from_settings(snakemake.params.settings),
-    sample=snakemake.wildcards.sample,
+run_step(
+    snakemake,
+    "ire1seq.xbp1.plots.run_plot_reads",
+    bam=snakemake.input.bam,
     index=snakemake.input.index,
-    reference=snakemake.input.fasta,
+    site=snakemake.input.site,
+    fasta=snakemake.input.fasta,
+    settings=snakemake.params.settings,
+    sample=snakemake.wildcards.sample,
+    out=snakemake.output[0],
 )

@@ -1,13 +1,12 @@
-import sys
+"""Rule xbp1_pseudobulk: per-cell XBP1 counts pooled per sample × cell type."""
 
-sys.stderr = open(snakemake.log[0], "w")
+from ire1seq.step import run_step
 
-from ire1seq.io import write_table
-from ire1seq.xbp1.pseudobulk import pseudobulk_files
-
-table = pseudobulk_files(
-    snakemake.input.cells,
-    snakemake.input.groups,
+run_step(
+    snakemake,
+    "ire1seq.xbp1.pseudobulk.run_pseudobulk",
+    cells=snakemake.input.cells,
+    groups=snakemake.input.groups,
     min_informative=snakemake.params.min_informative,
+    out=snakemake.output[0],
 )
-write_table(table, snakemake.output[0])

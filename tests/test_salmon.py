@@ -16,7 +16,7 @@ from ire1seq.demo.genome import build_genome
 from ire1seq.demo.reference import write_reference
 from ire1seq.demo.transcriptome import transcriptome
 from ire1seq.errors import InputError
-from ire1seq.salmon import library_type, star_like_counts, write_star_like
+from ire1seq.salmon import library_type, run_salmon_genes, star_like_counts
 
 GTF = "".join(
     f'chr1\tt\texon\t{start}\t{start + 99}\t.\t+\t.\tgene_id "{gene}"; gene_name "{name}"; transcript_id "{tx}";\n'
@@ -37,7 +37,7 @@ def test_transcripts_are_summed_per_gene_and_split_by_strand(tmp_path):
     table = star_like_counts(*paths).set_index("gene_id")
     assert table.loc["G1"].tolist() == [31, 3, 28]  # tximport sums 10.4 + 20.3, then rounds
     assert table.loc["G2"].tolist() == [7, 1, 6]
-    write_star_like(table.reset_index(), tmp_path / "ReadsPerGene.tsv")
+    run_salmon_genes(quant=paths[0], library=paths[1], gtf=paths[2], out=tmp_path / "ReadsPerGene.tsv")
     counts = read_star_counts(tmp_path / "ReadsPerGene.tsv")
     assert infer_strandedness(counts) == "reverse"
     genes = pd.DataFrame({"gene_id": ["G1", "G2", "G3"], "gene_name": ["A", "B", "C"], "genome": "x"})

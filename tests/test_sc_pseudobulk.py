@@ -62,7 +62,10 @@ def test_macrophage_de_finds_the_planted_program_genes(cells, tmp_path):
     write_pseudobulk(cells, counts_out=tmp_path / "counts.tsv", sheet_out=tmp_path / "sheet.tsv")
     assert read_counts(tmp_path / "counts.tsv").shape[1] == 1 + 8
     assert read_samples(tmp_path / "sheet.tsv").index[0] == "P1.macrophage"
-    pseudobulk_de(tmp_path / "counts.tsv", tmp_path / "sheet.tsv", SPEC, "ptx", tmp_path / "ptx" / "results.tsv")
+    pseudobulk_de(
+        counts_path=tmp_path / "counts.tsv", sheet_path=tmp_path / "sheet.tsv", spec=SPEC, contrast="ptx",
+        results_out=tmp_path / "ptx" / "results.tsv",
+    )  # fmt: skip
     results = pd.read_csv(tmp_path / "ptx" / "results.tsv", sep="\t").set_index("gene_name")
     planted = results.loc[PROGRAM]
     assert (planted["padj"] < 0.05).all() and (planted["log2FoldChange"] > 1).all()

@@ -25,6 +25,7 @@ from scipy.optimize import nnls
 from ire1seq.errors import InputError
 from ire1seq.io import read_tsv
 from ire1seq.markers import read_markers
+from ire1seq.sheets import select_samples
 
 SPECIFIC_GENES = 50  # per cell type, the reference's most specific genes added to the markers
 PREFIX = "composition_"
@@ -118,12 +119,8 @@ def for_subset(markers_path, subset: dict, reference=None):
     def estimate(counts: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
         if samples is None:
             raise InputError("blood composition needs the sample sheet (--samples) to find the bulk blood samples.")
-        chosen = samples
-        for column, wanted in subset.items():
-            if column not in samples.columns:
-                raise InputError(f"composition subset names column {column!r}, which the sample sheet lacks; use one of {', '.join(samples.columns)}.")
-            chosen = chosen[chosen[column].astype(str).isin([wanted] if isinstance(wanted, str) else list(wanted))]
-        chosen = chosen[chosen.index.isin(counts.columns)]
+        counted = samples[samples.index.isin(counts.columns)]
+        chosen = select_samples(counted, subset, sheet="the sample sheet", what="de.composition", required=False)
         organisms = chosen["organism"].unique() if len(chosen) else [subset.get("organism")]
         if not isinstance(organisms[0], str):  # no sample to estimate and no organism to name the columns
             return pd.DataFrame(index=counts.columns)

@@ -125,7 +125,7 @@ def plot_expression(vst: pd.DataFrame, samples: pd.DataFrame, design: Design, ge
     heatmap(values.set_axis(names), program_genes(genesets_dir), meta, design.name, heatmap_out)
 
 
-def plot_scores(scores_path, samples_path, name: str, spec: dict, scores_out) -> None:
+def plot_scores(*, scores_path, samples_path, name: str, spec: dict, scores_out) -> None:
     """Workflow step: each per-sample score by the groups of the design's samples."""
     design = Design.from_config(name, spec)
     of_interest, _ = _design_columns(design)

@@ -179,3 +179,15 @@ def _with_xbp1(scores: pd.DataFrame, xbp1_path) -> pd.DataFrame:
     xbp1 = xbp1[["sample", *XBP1_COLUMNS, "status"]].rename(columns={"status": "xbp1_status"})
     order = list(dict.fromkeys([*scores["sample"], *xbp1["sample"]]))  # counted samples first, in order
     return scores.merge(xbp1, on="sample", how="outer").set_index("sample").loc[order].reset_index()
+
+
+def run_scores(*, counts, genesets, samples, xbp1, min_cpm: float, control_genes, composition: dict,
+               markers=None, reference=None, out) -> None:  # fmt: skip
+    """Workflow step: the scores table (`composition`: the config's de.composition, or empty for
+    none; `reference`: pseudobulk counts and sheet of a blood single-cell dataset, or None)."""
+    from ire1seq.de.composition import for_subset
+    from ire1seq.io import write_table
+
+    estimate = for_subset(markers, composition["subset"], reference) if composition else None
+    table = sample_scores(counts, genesets, samples, xbp1, min_cpm=min_cpm, control_genes=control_genes, composition=estimate)
+    write_table(table, out)

@@ -78,14 +78,14 @@ def cell_types(adata: ad.AnnData) -> pd.DataFrame:
     return adata.obs[CELLTYPE_COLUMNS].reset_index(drop=True)
 
 
-def run(matrices, h5ad, qc_out, celltypes_out, *, plots=None, pseudobulk=None, **options) -> ad.AnnData:
+def run(*, matrices, h5ad_out, qc_out, celltypes_out, plots=None, pseudobulk=None, **options) -> ad.AnnData:
     """`analyse`, then write the AnnData, the QC and cell-type tables and, when asked, the figures
     (`plots`: keyword arguments of sc.plots.plot_all) and pseudobulk tables (`pseudobulk`: of
     sc.pseudobulk.write_pseudobulk)."""
     adata, qc = analyse(matrices, **options)
     write_table(qc, qc_out)
     write_table(cell_types(adata), celltypes_out)
-    adata.write_h5ad(h5ad, compression="lzf")
+    adata.write_h5ad(h5ad_out, compression="lzf")
     settings = options.get("settings", ScSettings())
     if plots:
         from ire1seq.sc.plots import plot_all
@@ -96,3 +96,8 @@ def run(matrices, h5ad, qc_out, celltypes_out, *, plots=None, pseudobulk=None, *
 
         write_pseudobulk(adata, min_cells=settings.pseudobulk_min_cells, **pseudobulk)
     return adata
+
+
+def run_dataset(*, settings: dict, **arguments) -> ad.AnnData:
+    """Workflow step: `run` with the config's `sc:` section as its settings."""
+    return run(settings=ScSettings.from_config(settings), **arguments)

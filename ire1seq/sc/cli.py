@@ -93,7 +93,7 @@ def run_sc(args) -> None:
     outputs += [pseudobulk / n for n in ("pseudobulk_counts.tsv", "pseudobulk_samples.tsv")] if pseudobulk else []
     refuse_overwrite(outputs, [*matrices.values(), *args.xbp1_cells, args.samples, args.markers, args.genesets])
     run(
-        matrices, args.output, f"{stem}_qc.tsv", f"{stem}_celltypes.tsv",
+        matrices=matrices, h5ad_out=args.output, qc_out=f"{stem}_qc.tsv", celltypes_out=f"{stem}_celltypes.tsv",
         organism=args.organism, markers=args.markers, xbp1_cells=args.xbp1_cells, sheet=args.samples,
         genesets_dir=args.genesets, settings=settings,
         plots=plots and {"umap_out": plots / "umap.png", "xbp1_out": plots / "xbp1.png",

@@ -16,9 +16,9 @@ import pandas as pd
 from scipy import io as spio
 from scipy import sparse
 
-from ire1seq.references import read_gtf
 from ire1seq.errors import InputError
-from ire1seq.io import is_gzipped
+from ire1seq.io import is_gzipped, output_file
+from ire1seq.references import read_gtf
 from ire1seq.salmon import transcript_gene_map
 
 VERSION = re.compile(r"\.\d+$")
@@ -56,7 +56,13 @@ def transcripts_to_genes(transcripts, gtf, genome: str) -> pd.DataFrame:
 
 def write_t2g(table: pd.DataFrame, path) -> None:
     """bustools' transcript-to-gene file: tab-separated, no header."""
-    table.to_csv(path, sep="\t", header=False, index=False)
+    with output_file(path) as handle:
+        table.to_csv(handle, sep="\t", header=False, index=False)
+
+
+def run_t2g(*, transcripts, gtf, genome: str, out) -> None:
+    """Workflow step: the transcript → gene map of a genome's transcript FASTA."""
+    write_t2g(transcripts_to_genes(transcripts, gtf, genome), out)
 
 
 def read_bustools_counts(prefix, sample: str) -> tuple:
@@ -91,3 +97,8 @@ def write_solo_dir(prefix, t2g, directory, sample: str) -> None:
     spio.mmwrite(directory / "matrix.mtx", matrix.tocsr().rint().astype(np.int32))
     features.assign(kind="Gene Expression").to_csv(directory / "features.tsv", sep="\t", header=False, index=False)
     pd.Series(barcodes).to_csv(directory / "barcodes.tsv", header=False, index=False)
+
+
+def run_kallisto_matrix(*, matrix, t2g, sample: str, out_dir) -> None:
+    """Workflow step: bustools' gene counts (`matrix`: its cells.mtx) in STARsolo's filtered layout."""
+    write_solo_dir(str(matrix).removesuffix(".mtx"), t2g, out_dir, sample)

@@ -60,7 +60,7 @@ def _with_sample_columns(sheet: pd.DataFrame, adata: ad.AnnData) -> pd.DataFrame
 
 
 def pseudobulk_de(
-    counts_path, sheet_path, spec: dict, contrast: str, results_out, genesets_out=None, genesets_dir=None, threads=1
+    *, counts_path, sheet_path, spec: dict, contrast: str, results_out, genesets_out=None, genesets_dir=None, threads=1
 ) -> None:
     """One contrast of DE for `spec["cell_type"]` across samples: results.tsv (+ genesets.tsv).
 

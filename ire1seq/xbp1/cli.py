@@ -122,16 +122,14 @@ def _add_pseudobulk(commands) -> None:
 def run_locate(args) -> None:
     import json
 
-    from ire1seq.xbp1.site import locate, site_paths, write_site
+    from ire1seq.xbp1.site import locate, run_locate as located, site_paths
 
     if args.output:
         refuse_overwrite(site_paths(args.output), [args.reference, f"{args.reference}.fai"])
-    site = locate(args.reference, organism=args.organism, use_cache=not args.no_cache)
-    if args.output:
-        write_site(site, args.output)
-    else:
-        json.dump(site.to_dict(), sys.stdout, indent=1)
-        print()
+        located(fasta=args.reference, organism=args.organism, out=args.output, use_cache=not args.no_cache)
+        return
+    json.dump(locate(args.reference, organism=args.organism, use_cache=not args.no_cache).to_dict(), sys.stdout, indent=1)
+    print()
 
 
 def _samples_and_files(args) -> list:
@@ -186,7 +184,7 @@ def run_quant(args) -> None:
 
 
 def run_fastq(args) -> None:
-    from ire1seq.xbp1.fastq import quant_fastq, quant_fastq_cells, site_for
+    from ire1seq.xbp1.fastq import run_fastq as bulk, run_fastq_cells as cells, site_for
 
     if len(args.fastq) > 2:
         raise InputError(f"xbp1 fastq takes one sample's R1 and optionally R2, not {len(args.fastq)} files; run it once per sample.")
@@ -194,26 +192,17 @@ def run_fastq(args) -> None:
     site = site_for(args.organism, args.reference, args.site)
     fq1, fq2 = args.fastq[0], (args.fastq[1:] or [None])[0]
     sample = args.sample or re.sub(r"([._]R?1)?([._]001)?\.f(ast)?q(\.gz)?$", "", Path(fq1).name)
+    common = dict(fq1s=fq1, fq2s=fq2, site=site, sample=sample, min_overhang=args.min_overhang,
+                  threads=args.threads, read_starts=args.read_starts, out=args.output)  # fmt: skip
     if args.per_cell:
-        from ire1seq.xbp1.cells import CELL_COLUMNS, read_barcodes
-
-        barcodes = read_barcodes(args.barcodes) if args.barcodes else None
-        rows = quant_fastq_cells(fq1, fq2, site, sample, args.chemistry, barcodes, args.min_overhang, args.threads, args.read_starts)
-        write_rows(rows, CELL_COLUMNS, args.output)
+        cells(chemistry=args.chemistry, barcodes=args.barcodes, **common)
     else:
-        from ire1seq.xbp1.quant import BULK_COLUMNS
-
-        row = quant_fastq(fq1, fq2, site, sample, args.min_overhang, args.min_informative, args.threads, args.read_starts)
-        write_rows([row], BULK_COLUMNS, args.output)
+        bulk(min_informative=args.min_informative, **common)
 
 
 def run_pseudobulk(args) -> None:
-    from ire1seq.io import write_table
-    from ire1seq.xbp1.pseudobulk import pseudobulk_files
+    from ire1seq.xbp1.pseudobulk import run_pseudobulk as pool
 
     refuse_overwrite([args.output], [*args.cells, *args.groups])
-    table = pseudobulk_files(args.cells, args.groups, args.group_column, args.min_informative)
-    if args.output:
-        write_table(table, args.output)
-    else:
-        table.to_csv(sys.stdout, sep="\t", index=False, na_rep="")
+    pool(cells=args.cells, groups=args.groups, group_column=args.group_column,
+         min_informative=args.min_informative, out=args.output)  # fmt: skip

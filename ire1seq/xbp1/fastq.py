@@ -30,7 +30,7 @@ from ire1seq.io import is_gzipped
 from ire1seq.xbp1.cells import cell_table
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
 from ire1seq.xbp1.quant import bulk_row, tally
-from ire1seq.xbp1.site import Site, known_sites, load_site, locate, revcomp
+from ire1seq.xbp1.site import Site, as_site, known_sites, load_site, locate, revcomp
 
 MIN_OVERHANG = 4  # probes of 2 * 4 + 6 = 14 nt at least
 BLOCK = 1 << 23  # decompressed bytes read per refill (8 MB per file)
@@ -316,3 +316,24 @@ def quant_fastq_cells(fq1s, fq2s, site: Site, sample: str, chemistry: str = "10x
     for fq1, fq2 in _as_units(fq1s, fq2s):
         umi_classes(fq1, fq2, probes, chemistry, listed, threads, umis, reads)
     return cell_table(umis, sample, barcodes, g=probes.geometry, reads=reads, read_starts=read_starts)
+
+
+def run_fastq(*, fq1s, fq2s, site, sample: str, min_overhang: int = 8, min_informative: int = 10,
+              threads: int = 1, read_starts: str = "uniform", out=None) -> None:  # fmt: skip
+    """Workflow step (and `ire1seq xbp1 fastq`): one sample's bulk row, to `out` or stdout."""
+    from ire1seq.io import write_rows
+    from ire1seq.xbp1.quant import BULK_COLUMNS
+
+    row = quant_fastq(fq1s, fq2s, as_site(site), sample, min_overhang, min_informative, threads, read_starts)
+    write_rows([row], BULK_COLUMNS, out)
+
+
+def run_fastq_cells(*, fq1s, fq2s, site, sample: str, chemistry: str, barcodes=None, min_overhang: int = 8,
+                    threads: int = 1, read_starts: str = "uniform", out=None) -> None:  # fmt: skip
+    """Workflow step (and `ire1seq xbp1 fastq --per-cell`): UMIs per cell (`barcodes`: the list's file)."""
+    from ire1seq.io import write_rows
+    from ire1seq.xbp1.cells import CELL_COLUMNS, read_barcodes
+
+    listed = read_barcodes(barcodes) if barcodes else None
+    rows = quant_fastq_cells(fq1s, fq2s, as_site(site), sample, chemistry, listed, min_overhang, threads, read_starts)
+    write_rows(rows, CELL_COLUMNS, out)

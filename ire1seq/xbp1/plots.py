@@ -88,3 +88,11 @@ def plot_read_structure(bam_path, site, path, options: Options = Options(), samp
     axes.set_title(f"Reads at the XBP1 site{f' — {sample}' if sample else ''}")
     axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     save_figure(figure, path)
+
+
+def run_plot_reads(*, bam, index, site, fasta, settings: dict, sample: str, out) -> None:
+    """Workflow step: the reads at the site of one sample (`settings`: the config's xbp1 section)."""
+    from ire1seq.xbp1.site import as_site
+
+    options = Options.from_settings(settings)
+    plot_read_structure(bam, as_site(site), out, options, sample=sample, index=index, reference=fasta)

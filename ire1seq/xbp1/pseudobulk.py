@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 
 from ire1seq.errors import InputError
-from ire1seq.io import read_tsv
+from ire1seq.io import read_tsv, write_table
 from ire1seq.xbp1.alignments import as_list
 from ire1seq.xbp1.cells import CELL_COUNTS
 from ire1seq.xbp1.stats import READOUT, add_readout
@@ -63,3 +63,8 @@ def pseudobulk_files(cell_tables, group_tables, group_column: str = "cell_type",
     cells = pd.concat([read_tsv(path, what="per-cell XBP1 table") for path in as_list(cell_tables, 0)], ignore_index=True)
     groups = pd.concat([read_tsv(path, what="cell group table") for path in as_list(group_tables, 0)], ignore_index=True)
     return pseudobulk(cells, groups, group_column, min_informative)
+
+
+def run_pseudobulk(*, cells, groups, group_column: str = "cell_type", min_informative: int = 10, out=None) -> None:
+    """Workflow step (and `ire1seq xbp1 pseudobulk`): pooled per-cell counts, to `out` or stdout."""
+    write_table(pseudobulk_files(cells, groups, group_column, min_informative), out)

@@ -145,6 +145,11 @@ def load_site(path) -> Site:
     return Site.from_dict(data, origin=f"XBP1 site file {path}")
 
 
+def as_site(site) -> Site:
+    """A Site, given as one or as the path of its site.json."""
+    return site if isinstance(site, Site) else load_site(site)
+
+
 def site_paths(path) -> list:
     """site.json and, beside it, the STAR (.sjdb.tsv) and HISAT2 (.ss.tsv) junction files."""
     path = Path(path)
@@ -450,3 +455,8 @@ def locate(reference, organism=None, use_cache=True) -> Site:
         except OSError:
             pass  # an unwritable cache only costs time
     return site
+
+
+def run_locate(*, fasta, organism=None, out, use_cache: bool = True) -> None:
+    """Workflow step (and `ire1seq xbp1 locate -o`): the site of a FASTA and its junction files."""
+    write_site(locate(fasta, organism=organism, use_cache=use_cache), out)
