@@ -3,8 +3,7 @@
 import argparse
 from pathlib import Path
 
-from ire1seq.clinical.pipeline import PATIENT_BLOOD, build_tables, write_tables
-from ire1seq.clinical.plots import plot_clinical
+from ire1seq.clinical import PATIENT_BLOOD
 from ire1seq.errors import InputError
 
 
@@ -69,6 +68,25 @@ def register(subparsers) -> None:
         help="COLUMN=VALUE pairs that mark patient blood samples in samples.tsv (default: organism=human,assay=bulk)",
     )
     parser.add_argument(
+        "--primary",
+        type=_primary,
+        default=None,
+        metavar="READOUT:TIMEPOINT:MODEL",
+        help="the primary endpoint, e.g. fraction_spliced:longitudinal:cox_tv (default: molecular_fraction, "
+        "else fraction_spliced, at longitudinal:cox_tv)",
+    )
+    parser.add_argument(
+        "--keep-baseline-grade-ge2",
+        dest="exclude_baseline_grade_ge2",
+        action="store_false",
+        help="keep patients with grade ≥ 2 at baseline in the outcome models (default: left out)",
+    )
+    parser.add_argument(
+        "--change-adjusts-for-baseline",
+        action="store_true",
+        help="adjust logistic and Cox models of the change for the baseline value (ANCOVA)",
+    )
+    parser.add_argument(
         "--bootstrap", type=int, default=2000, help="bootstrap resamples for the AUC interval (default: 2000)"
     )
     parser.add_argument("--seed", type=int, default=1, help="bootstrap seed (default: 1)")
@@ -78,7 +96,17 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def _primary(text: str) -> dict:
+    parts = text.split(":")
+    if len(parts) != 3 or not all(parts):
+        raise argparse.ArgumentTypeError(f"expected READOUT:TIMEPOINT:MODEL, got {text!r}")
+    return dict(zip(("readout", "timepoint", "model"), parts))
+
+
 def run(args) -> None:
+    from ire1seq.clinical.pipeline import build_tables, write_tables
+    from ire1seq.clinical.plots import plot_clinical
+
     if args.bootstrap < 100:
         raise InputError(
             f"--bootstrap {args.bootstrap} is too few resamples for a 95% interval; use at least 100."
@@ -92,6 +120,9 @@ def run(args) -> None:
         covariates=args.covariates,
         readouts=args.readouts,
         sample_filter=args.sample_filter,
+        primary=args.primary,
+        exclude_baseline_grade_ge2=args.exclude_baseline_grade_ge2,
+        change_adjusts_for_baseline=args.change_adjusts_for_baseline,
         bootstrap=args.bootstrap,
         seed=args.seed,
     )

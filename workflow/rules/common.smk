@@ -6,6 +6,7 @@ import pandas as pd
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from ire1seq.clinical.validate import check_config as check_clinical
 from ire1seq.de.design import targets as de_targets
 from ire1seq.errors import InputError
 from ire1seq.io import is_gzipped
@@ -24,6 +25,8 @@ try:
     units = load_units(
         config["units"], workflow.source_path("../schemas/units.schema.yaml"), samples
     )
+    if config.get("clinical_table"):
+        check_clinical(config)
 except InputError as err:
     raise WorkflowError(str(err))
 
