@@ -7,6 +7,7 @@ baseline visit, change panels the outcomes after the landmark (on-treatment) vis
 import itertools
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -21,12 +22,26 @@ GROUPS = {0: "grade < 2", 1: "grade ≥ 2"}
 COLOURS = {0: "tab:blue", 1: "tab:red"}
 TERTILES = ("low", "middle", "high")
 PLOTS = ("readout_by_outcome.png", "roc.png", "km_baseline_tertile.png", "trajectories.png")
+PER_ROW = 4  # panels to a row in the per-readout figures
+MIN_FOR_MEAN = 4  # patients at a trajectory position for its mean and interval to be drawn
 EFFECT = {"logistic": "OR", "cox": "HR", "cox_dose": "HR", "cox_tv": "HR", "auc": "AUC"}
 
 
 def _grid(n_rows: int, n_cols: int, *, width: float = 3.2, height: float = 3.0) -> tuple[Figure, np.ndarray]:
     fig = Figure(figsize=(width * n_cols, height * n_rows), layout="constrained")
     return fig, np.atleast_2d(fig.subplots(n_rows, n_cols, squeeze=False))
+
+
+def _panels(n: int, per_row: int, *, span: int = 1, **size) -> tuple[Figure, list]:
+    """A figure of n panel groups (each `span` axes wide), at most `per_row` groups to a row, so a
+    long list of readouts wraps instead of running off to the side; unused axes hidden."""
+    columns = min(n, per_row)
+    rows = -(-n // columns)
+    fig, axes = _grid(rows, columns * span, **size)
+    groups = [list(axes[i // columns, (i % columns) * span : (i % columns + 1) * span]) for i in range(n)]
+    for ax in axes.ravel()[n * span :] if rows * columns > n else ():
+        ax.set_visible(False)
+    return fig, groups
 
 
 def analysed(patients: pd.DataFrame, timepoint: str) -> pd.DataFrame:
@@ -45,45 +60,45 @@ def _mean_interval(values: pd.Series) -> tuple[float, float]:
 
 def readout_by_outcome(patients: pd.DataFrame, association: pd.DataFrame, readouts) -> Figure:
     """Each readout (baseline, change) by outcome group: patients as points, mean with 95% t-interval."""
-    fig, axes = _grid(len(TIMEPOINTS), len(readouts))
+    fig, groups = _panels(len(readouts), PER_ROW // len(TIMEPOINTS), span=len(TIMEPOINTS))
     rng = np.random.default_rng(0)
-    for (row, timepoint), (col, readout) in itertools.product(enumerate(TIMEPOINTS), enumerate(readouts)):
-        ax, data = axes[row, col], analysed(patients, timepoint)
-        for group, label in GROUPS.items():
-            values = data.loc[data["outcome"] == group, f"{timepoint}_{readout}"].dropna()
-            ax.scatter(
-                group + rng.uniform(-0.12, 0.12, len(values)), values, s=12, alpha=0.6, color=COLOURS[group]
-            )
-            if len(values) > 1:
-                mean, half = _mean_interval(values)
-                ax.errorbar(group + 0.25, mean, yerr=half, fmt="o", color="black", capsize=3)
-        fit = association.query("readout == @readout and timepoint == @timepoint and model == 'logistic'")
-        ax.set_title(f"{readout}\n{_summary(fit.iloc[0])}", fontsize=8)
-        ax.set_xticks(list(GROUPS), list(GROUPS.values()))
-        ax.set_ylabel(timepoint, fontsize=8)
+    for readout, axes in zip(readouts, groups):
+        for ax, timepoint in zip(axes, TIMEPOINTS):
+            data = analysed(patients, timepoint)
+            for group, label in GROUPS.items():
+                values = data.loc[data["outcome"] == group, f"{timepoint}_{readout}"].dropna()
+                jitter = rng.uniform(-0.12, 0.12, len(values))
+                ax.scatter(group + jitter, values, s=12, alpha=0.6, color=COLOURS[group])
+                if len(values) > 1:
+                    mean, half = _mean_interval(values)
+                    ax.errorbar(group + 0.25, mean, yerr=half, fmt="o", color="black", capsize=3)
+            fit = association.query("readout == @readout and timepoint == @timepoint and model == 'logistic'")
+            ax.set_title(f"{readout}, {timepoint}\n{_summary(fit.iloc[0])}", fontsize=8)
+            ax.set_xticks(list(GROUPS), list(GROUPS.values()))
     return fig
 
 
 def roc(patients: pd.DataFrame, readouts) -> Figure:
-    """ROC curves of each readout for grade ≥ 2, one panel per timepoint."""
-    fig, axes = _grid(1, len(TIMEPOINTS))
-    for ax, timepoint in zip(axes[0], TIMEPOINTS):
-        for readout in readouts:
+    """ROC curves of each readout for grade ≥ 2, one panel per timepoint, the legend beside it."""
+    fig, axes = _grid(len(TIMEPOINTS), 1, width=7.6, height=3.4)
+    colours = matplotlib.colormaps["tab20" if len(readouts) > 10 else "tab10"].colors
+    for ax, timepoint in zip(axes[:, 0], TIMEPOINTS):
+        for colour, readout in zip(itertools.cycle(colours), readouts):
             data = analysed(patients, timepoint)[["outcome", f"{timepoint}_{readout}"]].dropna()
             if data["outcome"].nunique() == 2:
                 fpr, tpr, _ = roc_curve(data["outcome"].astype(int), data.iloc[:, 1])
-                ax.plot(fpr, tpr, label=f"{readout} (AUC {auc(fpr, tpr):.2f})")
+                ax.plot(fpr, tpr, color=colour, label=f"{readout} (AUC {auc(fpr, tpr):.2f})")
         ax.plot([0, 1], [0, 1], color="grey", linestyle=":")
         ax.set(title=timepoint, xlabel="1 − specificity", ylabel="sensitivity")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1))
     return fig
 
 
 def km_by_tertile(patients: pd.DataFrame, tte: pd.DataFrame, readouts) -> Figure:
     """Kaplan–Meier curves of freedom from grade ≥ 2 by tertile of each baseline readout."""
     data = analysed(patients, "baseline").merge(tte, on="subject")
-    fig, axes = _grid(1, len(readouts))
-    for ax, readout in zip(axes[0], readouts):
+    fig, groups = _panels(len(readouts), PER_ROW)
+    for (ax,), readout in zip(groups, readouts):
         x = data[f"baseline_{readout}"]
         tertile = pd.qcut(x.rank(method="first"), 3, labels=TERTILES) if x.notna().sum() >= 3 else None
         for label in TERTILES if tertile is not None else ():
@@ -92,13 +107,10 @@ def km_by_tertile(patients: pd.DataFrame, tte: pd.DataFrame, readouts) -> Figure
             prob = np.r_[1, curve.surv_prob]
             times = np.r_[0, curve.surv_times, group["time_days"].max()]  # flat to the last censoring
             ax.step(times, np.r_[prob, prob[-1]], where="post", label=f"{label} (n={len(group)})")
-        ax.set(
-            title=f"baseline {readout}",
-            xlabel="days since the baseline visit",
-            ylabel="free of grade ≥ 2",
-            ylim=(0, 1.05),
-        )
+        ax.set(xlabel="days since the baseline visit", ylabel="free of grade ≥ 2", ylim=(0, 1.05))
+        ax.set_title(readout, fontsize=8)
         ax.legend(fontsize=7)
+    fig.suptitle("Freedom from grade ≥ 2 by tertile of the baseline readout", fontsize=9)
     return fig
 
 
@@ -127,7 +139,8 @@ def _aligned(visits: pd.DataFrame, patients: pd.DataFrame) -> pd.Series:
 
 def trajectories(visits: pd.DataFrame, patients: pd.DataFrame, primary: pd.Series) -> Figure:
     """The primary readout before and after onset (cases, aligned on the visit where grade ≥ 2 was
-    first found) beside its course over the visits of patients who never reached grade ≥ 2."""
+    first found) beside its course over the visits of patients who never reached grade ≥ 2; means
+    where at least MIN_FOR_MEAN patients have a value."""
     readout = primary["readout"]
     fig, axes = _grid(1, 2, width=4.6, height=3.6)
     data = analysed(patients, "baseline")
@@ -146,7 +159,8 @@ def trajectories(visits: pd.DataFrame, patients: pd.DataFrame, primary: pd.Serie
     for ax, rows, group, title in panels:
         for _, patient in rows.groupby("subject"):
             ax.plot(patient["position"], patient[readout], color=COLOURS[group], alpha=0.25, marker=".")
-        means = rows.groupby("position")[readout].apply(lambda v: pd.Series(_mean_interval(v))).unstack()
+        enough = rows.groupby("position")[readout].filter(lambda v: len(v) >= MIN_FOR_MEAN)
+        means = enough.groupby(rows["position"]).apply(lambda v: pd.Series(_mean_interval(v))).unstack()
         ax.errorbar(
             means.index, means[0], yerr=means[1], color="black", marker="o", capsize=3, label="mean, 95% CI"
         )
@@ -157,7 +171,9 @@ def trajectories(visits: pd.DataFrame, patients: pd.DataFrame, primary: pd.Serie
     axes[0, 0].set(xlabel="visits relative to onset (0 = grade ≥ 2 first found)", ylabel=readout)
     axes[0, 1].set(xlabel="visit", ylabel=readout)
     axes[0, 1].set_xticks(range(len(order)), order, rotation=30)
-    axes[0, 1].sharey(axes[0, 0])
+    low, high = sampled[readout].min(), sampled[readout].max()
+    for ax in axes[0]:  # the patients' range: a wide interval of few patients is clipped, not the data
+        ax.set_ylim(low - 0.05 * (high - low), high + 0.05 * (high - low))
     fig.suptitle(
         f"Primary endpoint: {readout}, {primary['timepoint']} {primary['model']} — {_summary(primary)}",
         fontsize=9,
