@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 from statsmodels.stats.multitest import multipletests
 
 from ire1seq.clinical import association
@@ -78,6 +79,31 @@ def test_primary_endpoint_can_be_chosen(tmp_path):
     assert table.loc[table["role"] == "primary", ["readout", "timepoint", "model"]].values.tolist() == [
         ["log2_spliced_ratio", "change", "cox"]
     ]
+
+
+def test_change_models_adjusted_for_baseline_when_asked(tmp_path):
+    paths = write_cohort(simulate_cohort(n=60, log_hr=1.0, seed=1, **TRAPS), tmp_path)
+    result = build_tables(
+        paths["clinical"],
+        paths["samples"],
+        paths["scores"],
+        covariates=["age"],
+        readouts=["fraction_spliced"],
+        change_adjusts_for_baseline=True,
+        bootstrap=100,
+    )
+    row = result["association"].set_index(["timepoint", "model"]).loc[("change", "logistic")]
+    assert "adjusted for the baseline value" in row["note"]
+    data = result["patients"].query("landmark_exclusion.isna()", engine="python")
+    data = data[
+        ["landmark_grade_ge2", "change_fraction_spliced", "age", "baseline_fraction_spliced"]
+    ].dropna()
+    change = data["change_fraction_spliced"]
+    design = sm.add_constant(
+        data[["age", "baseline_fraction_spliced"]].assign(x=(change - change.mean()) / change.std())
+    )
+    fit = sm.Logit(data["landmark_grade_ge2"].astype(int), design).fit(disp=0)
+    assert row["n"] == len(data) and row["estimate"] == pytest.approx(np.exp(fit.params["x"]), rel=1e-6)
 
 
 def patients(x, y) -> tuple[pd.Series, pd.Series]:

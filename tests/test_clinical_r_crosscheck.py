@@ -18,8 +18,10 @@ R_RULES = Path(__file__).with_name("r") / "clinical_rules.R"
 ROWS = [
     ("baseline", "logistic"),
     ("baseline", "cox"),
+    ("baseline", "cox_dose"),
     ("change", "logistic"),
     ("change", "cox"),
+    ("change", "cox_dose"),
     ("longitudinal", "cox_tv"),
 ]
 
@@ -54,10 +56,10 @@ def test_fraction_spliced_rows_match_r(cohort, tmp_path):
     command = [rscript, str(R_RULES), paths["clinical"], paths["samples"], paths["scores"]]
     subprocess.run([*command, "fraction_spliced", "baseline", "cycle1", str(tmp_path / "r.tsv")], check=True)
     theirs = read_tsv(tmp_path / "r.tsv").set_index(["timepoint", "model"])
-    for row in ROWS:
+    for row in ROWS:  # issue 12 asks for 5% (estimate) and 10% (p); the same rules agree far closer
         assert ours.loc[row, "n"] == theirs.loc[row, "n"], row
-        assert ours.loc[row, "estimate"] == pytest.approx(theirs.loc[row, "estimate"], rel=0.05), row
-        assert ours.loc[row, "p_value"] == pytest.approx(theirs.loc[row, "p_value"], rel=0.10), row
+        assert ours.loc[row, "estimate"] == pytest.approx(theirs.loc[row, "estimate"], rel=1e-3), row
+        assert ours.loc[row, "p_value"] == pytest.approx(theirs.loc[row, "p_value"], rel=1e-3), row
     print(
         pd.concat({"ire1seq": ours.loc[ROWS, ["n", "estimate", "p_value"]], "R": theirs}, axis=1).to_string()
     )

@@ -3,8 +3,8 @@
 #
 #   Rscript clinical_rules.R clinical.tsv samples.tsv scores.tsv READOUT BASELINE_VISIT ON_TREATMENT_VISIT out.tsv
 #
-# Covariates: age and bmi. Writes timepoint, model, n, estimate, p for baseline logistic/cox,
-# change logistic/cox (landmark at the on-treatment visit) and longitudinal cox_tv.
+# Covariates: age and bmi. Writes timepoint, model, n, estimate, p for baseline logistic/cox/cox_dose,
+# change logistic/cox/cox_dose (landmark at the on-treatment visit) and longitudinal cox_tv.
 suppressMessages(library(survival))
 
 args <- commandArgs(trailingOnly = TRUE)
@@ -32,7 +32,7 @@ patient <- function(d) {
   end <- if (length(hit)) post[hit[1], ] else post[nrow(post), ]
   out <- modifyList(out, list(
     analysed = TRUE, baseline = b$value, ge2 = as.integer(length(hit) > 0),
-    time = end$day - b$day, event = as.integer(length(hit) > 0)
+    time = end$day - b$day, dose = end$cum_dose_mg_m2 - b$cum_dose_mg_m2, event = as.integer(length(hit) > 0)
   ))
   # Rule 3: landmark at the on-treatment visit.
   l <- d[d$visit == landmark_visit, ]
@@ -44,7 +44,7 @@ patient <- function(d) {
   lend <- if (length(lhit)) after[lhit[1], ] else after[nrow(after), ]
   modifyList(out, list(
     landmark = TRUE, change = l$value - b$value, lge2 = as.integer(length(lhit) > 0),
-    ltime = lend$day - l$day, levent = as.integer(length(lhit) > 0)
+    ltime = lend$day - l$day, ldose = lend$cum_dose_mg_m2 - l$cum_dose_mg_m2, levent = as.integer(length(lhit) > 0)
   ))
 }
 
@@ -74,8 +74,8 @@ field <- function(name) sapply(people, function(p) if (is.null(p[[name]])) NA el
 table <- data.frame(
   subject = field("subject"), age = field("age"), bmi = field("bmi"), analysed = field("analysed"),
   landmark = field("landmark"), baseline = field("baseline"), ge2 = field("ge2"), time = field("time"),
-  event = field("event"), change = field("change"), lge2 = field("lge2"), ltime = field("ltime"),
-  levent = field("levent")
+  dose = field("dose"), event = field("event"), change = field("change"), lge2 = field("lge2"),
+  ltime = field("ltime"), ldose = field("ldose"), levent = field("levent")
 )
 
 # Rule 5: effects per sample SD of the readout over the rows entering the model; Wald p.
@@ -105,8 +105,10 @@ tv_fit <- summary(coxph(Surv(start, stop, event) ~ x + age + bmi, data = tv, tie
 rows <- rbind(
   c("baseline", "logistic", logistic(analysed, "baseline", "ge2")),
   c("baseline", "cox", cox(analysed, "baseline", "time", "event")),
+  c("baseline", "cox_dose", cox(analysed, "baseline", "dose", "event")),
   c("change", "logistic", logistic(landmark, "change", "lge2")),
   c("change", "cox", cox(landmark, "change", "ltime", "levent")),
+  c("change", "cox_dose", cox(landmark, "change", "ldose", "levent")),
   c("longitudinal", "cox_tv", length(unique(tv$subject)), tv_fit["x", 2], tv_fit["x", 5])
 )
 colnames(rows) <- c("timepoint", "model", "n", "estimate", "p_value")
