@@ -6,9 +6,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
-# Debian package that provides each command-line tool the workflow runs.
+# Debian package that provides each command-line tool the workflow runs (and R's survival package,
+# the independent implementation tests/test_clinical_r_crosscheck.py checks the clinical models against).
 TOOLS := STAR:rna-star samtools:samtools featureCounts:subread salmon:salmon kallisto:kallisto \
-  bustools:bustools
+  bustools:bustools Rscript:r-cran-survival
 # Aligners the benchmarks compare against (bench/xbp1_accuracy, bench/xbp1_fastq); not needed to run.
 BENCH_TOOLS := hisat2:hisat2 minimap2:minimap2 bowtie2:bowtie2
 DEMO_FASTQ := resources/demo/fastq/.complete
@@ -34,7 +35,7 @@ tools:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
 	    echo "Missing tools. Install them with: sudo apt-get install$$missing"; \
-	    echo "  (or: conda install -c conda-forge -c bioconda star=2.7.10b samtools=1.16.1 subread=2.0.3 salmon=1.10 kallisto=0.48.0 bustools=0.42.0)"; \
+	    echo "  (or: conda install -c conda-forge -c bioconda star=2.7.10b samtools=1.16.1 subread=2.0.3 salmon=1.10 kallisto=0.48.0 bustools=0.42.0 r-survival)"; \
 	    exit 1; \
 	  fi; \
 	fi

@@ -13,7 +13,8 @@ from ire1seq.sheets import select_samples
 
 
 def check_config(config: dict, samples: pd.DataFrame, sheet) -> None:
-    """Reference files, DE designs and contrasts, single-cell datasets and the samples named for plots."""
+    """Reference files, DE designs and contrasts, single-cell datasets, the clinical sheet and the
+    samples named for plots."""
     from ire1seq.de.design import Design, check_design
 
     for organism in sorted(set(samples["organism"])):
@@ -25,6 +26,10 @@ def check_config(config: dict, samples: pd.DataFrame, sheet) -> None:
         if spec.get("pseudobulk_de"):
             design = Design.from_config(f"{name} pseudobulk_de", spec["pseudobulk_de"])
             check_design(chosen, design, sheet)
+    if config.get("clinical_table"):
+        from ire1seq.clinical.validate import check_config as check_clinical
+
+        check_clinical(config)
     unknown = [s for s in config["plots"]["xbp1_reads"] if s not in samples.index]
     if unknown:
         raise InputError(

@@ -17,6 +17,9 @@ tables = build_tables(
     covariates=params.covariates,
     readouts=params.readouts,
     sample_filter=params.sample_filter,
+    primary=params.primary,
+    exclude_baseline_grade_ge2=params.exclude_baseline_grade_ge2,
+    change_adjusts_for_baseline=params.change_adjusts_for_baseline,
     bootstrap=params.bootstrap,
     seed=params.seed,
 )

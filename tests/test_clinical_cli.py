@@ -43,7 +43,7 @@ def test_writes_tables_and_figures(sheets, tmp_path):
     )
     args.func(args)
     association = read_tsv(tmp_path / "out" / "association.tsv")
-    assert set(association["readout"]) == {"fraction_spliced"} and len(association) == 10
+    assert set(association["readout"]) == {"fraction_spliced"} and len(association) == 13
     for name in ("visits", "patients", "tte", "association", "unmatched"):
         assert (tmp_path / "out" / f"{name}.parquet").stat().st_size > 0
     for name in PLOTS:
@@ -54,6 +54,49 @@ def test_defaults_follow_the_spec():
     args = parse(["--clinical", "c", "--samples", "s", "--scores", "x", "-o", "out"])
     assert args.baseline_visit == "baseline" and args.covariates == [] and args.readouts is None
     assert args.sample_filter == {"organism": "human", "assay": "bulk"} and args.bootstrap == 2000
+    assert args.primary is None and args.exclude_baseline_grade_ge2 and not args.change_adjusts_for_baseline
+
+
+def test_primary_and_options_parsed():
+    args = parse(
+        [
+            "--clinical",
+            "c",
+            "--samples",
+            "s",
+            "--scores",
+            "x",
+            "-o",
+            "o",
+            "--primary",
+            "score_ridd:change:cox",
+        ]
+        + ["--keep-baseline-grade-ge2", "--change-adjusts-for-baseline"]
+    )
+    assert args.primary == {"readout": "score_ridd", "timepoint": "change", "model": "cox"}
+    assert not args.exclude_baseline_grade_ge2 and args.change_adjusts_for_baseline
+
+
+def test_unknown_primary_model_is_a_clear_error(sheets, tmp_path, capsys):
+    from ire1seq.cli import main
+
+    command = ["clinical", "--clinical", sheets["clinical"], "--samples", sheets["samples"]]
+    command += [
+        "--scores",
+        sheets["scores"],
+        "-o",
+        str(tmp_path / "out"),
+        "--primary",
+        "fraction_spliced:change:cox_tv",
+    ]
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert (
+        "clinical.primary" in err
+        and "'cox_tv'" in err
+        and "change: logistic" in err
+        and "Traceback" not in err
+    )
 
 
 def test_sample_filter_parsed():

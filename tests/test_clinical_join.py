@@ -21,25 +21,29 @@ def tables(cohort, directory, **options):
     return build_tables(paths["clinical"], paths["samples"], paths["scores"], bootstrap=100, **options)
 
 
+def measured(cohort, visit) -> pd.Series:
+    scores = cohort["scores"].set_index("sample")["fraction_spliced"]
+    return scores[[f"{subject}_{visit}" for subject in cohort["truth"]["subject"]]].set_axis(
+        cohort["truth"]["subject"]
+    )
+
+
 def test_baseline_on_treatment_and_change_per_patient(cohort, tmp_path):
     patients = tables(cohort, tmp_path)["patients"].set_index("subject")
-    truth = cohort["truth"].set_index("subject")
-    assert np.allclose(patients["baseline_fraction_spliced"], truth["baseline_fraction"])
-    assert np.allclose(
-        patients["on_treatment_fraction_spliced"], truth["cycle1_fraction"]
-    )  # first sampled after baseline
-    assert np.allclose(
-        patients["change_fraction_spliced"], truth["cycle1_fraction"] - truth["baseline_fraction"]
-    )
-    assert np.allclose(
-        patients["peak_fraction_spliced"], truth[["baseline_fraction", "cycle1_fraction"]].max(axis=1)
-    )
-    assert patients["peak_grade"].tolist() == truth["peak_grade"].tolist()
+    baseline, cycle1 = measured(cohort, "baseline"), measured(cohort, "cycle1")
+    assert np.allclose(patients["baseline_fraction_spliced"], baseline)
+    assert np.allclose(patients["on_treatment_fraction_spliced"], cycle1)  # first sampled after baseline
+    assert np.allclose(patients["change_fraction_spliced"], cycle1 - baseline)
+    every_draw = pd.concat([measured(cohort, v) for v in ("baseline", "cycle1", "cycle2", "cycle3")], axis=1)
+    assert np.allclose(patients["peak_fraction_spliced"], every_draw.max(axis=1))
+    assert patients["peak_grade"].tolist() == cohort["truth"]["peak_grade"].tolist()
 
 
 def test_on_treatment_visit_can_be_chosen(cohort, tmp_path):
-    patients = tables(cohort, tmp_path, on_treatment_visit="cycle2")["patients"]
-    assert patients["on_treatment_fraction_spliced"].isna().all()  # no sample at cycle2
+    patients = tables(cohort, tmp_path, on_treatment_visit="cycle2")["patients"].set_index("subject")
+    assert np.allclose(patients["on_treatment_fraction_spliced"], measured(cohort, "cycle2"))
+    patients = tables(cohort, tmp_path, on_treatment_visit="cycle4")["patients"]
+    assert patients["on_treatment_fraction_spliced"].isna().all()  # no sample at cycle4
     assert patients["baseline_fraction_spliced"].notna().all()
 
 
@@ -47,10 +51,51 @@ def test_visits_carry_the_sample_readouts_at_sampled_visits_only(cohort, tmp_pat
     visits = tables(cohort, tmp_path)["visits"]
     assert len(visits) == len(cohort["clinical"])
     sampled = visits.dropna(subset=["sample"])
-    assert set(sampled["visit"]) == {"baseline", "cycle1"} and len(sampled) == 16
+    assert set(sampled["visit"]) == {"baseline", "cycle1", "cycle2", "cycle3"} and len(sampled) == 32
     expected = cohort["scores"].set_index("sample")["fraction_spliced"]
     assert np.allclose(sampled["fraction_spliced"], expected[sampled["sample"]])
-    assert {"cipn20_sensory", "cipn20_motor", "cipn20_autonomic"} <= set(visits.columns)
+    assert {"cipn20_sensory", "cipn20_motor", "cipn20_autonomic", "xbp1_status"} <= set(visits.columns)
+
+
+def test_xbp1_readouts_of_imprecise_samples_missing_and_counted(cohort, tmp_path):
+    status = cohort["scores"]["xbp1_status"].astype(object)
+    status[cohort["scores"]["sample"].isin(["P02_baseline", "P04_cycle2"])] = "low_coverage"
+    cohort["scores"]["xbp1_status"] = status
+    result = tables(cohort, tmp_path)
+    visits = result["visits"].set_index("sample")
+    assert (
+        visits.loc[["P02_baseline", "P04_cycle2"], ["fraction_spliced", "log2_spliced_ratio"]]
+        .isna()
+        .all()
+        .all()
+    )
+    assert visits.loc[["P02_baseline", "P04_cycle2"], "score_noise"].notna().all()  # not an XBP1 readout
+    patients = result["patients"].set_index("subject")
+    assert np.isnan(patients.loc["P02", "change_fraction_spliced"])
+    association = result["association"].set_index(["readout", "timepoint", "model"])
+    assert (
+        "1 sample(s) not used: xbp1_status not ok"
+        in association.loc[("fraction_spliced", "baseline", "cox"), "note"]
+    )
+    assert "2 sample(s) not used" in association.loc[("log2_spliced_ratio", "longitudinal", "cox_tv"), "note"]
+    assert "xbp1_status" not in str(association.loc[("score_noise", "baseline", "cox"), "note"])
+    assert association.loc[("fraction_spliced", "baseline", "cox"), "n"] == 7
+
+
+def test_patients_with_grade2_at_baseline_left_out_and_listed(cohort, tmp_path):
+    clinical = cohort["clinical"]
+    clinical.loc[
+        (clinical["subject"] == "P04") & (clinical["visit"] == "baseline"), "ctcae_sensory_grade"
+    ] = 2
+    result = tables(cohort, tmp_path)
+    unmatched = result["unmatched"]
+    assert unmatched[["subject", "reason"]].values.tolist() == [["P04", "grade >= 2 at baseline"]]
+    assert result["patients"].set_index("subject").loc["P04", "exclusion"] == "grade >= 2 at baseline"
+    association = result["association"]
+    assert (association.loc[association["readout"] == "fraction_spliced", "n"] <= 7).all()
+    assert "1 grade >= 2 at baseline" in association["note"].iloc[0]
+    kept = tables(cohort, tmp_path, exclude_baseline_grade_ge2=False)
+    assert kept["unmatched"].empty and kept["association"]["n"].iloc[0] == 8
 
 
 def test_unmatched_subjects_listed_and_counted(cohort, tmp_path, caplog):
@@ -63,9 +108,11 @@ def test_unmatched_subjects_listed_and_counted(cohort, tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         result = tables(cohort, tmp_path)
     unmatched = result["unmatched"]
-    assert sorted(unmatched["subject"]) == ["P03", "P03", "P05", "P07"]
-    assert set(unmatched.loc[unmatched["subject"] == "P03", "sample"]) == {"P03_baseline", "P03_cycle1"}
-    assert "3 subject(s) / 4 row(s)" in caplog.text
+    assert sorted(unmatched["subject"]) == ["P03"] * 4 + ["P05", "P07"]
+    assert set(unmatched.loc[unmatched["subject"] == "P03", "sample"]) == {
+        f"P03_{visit}" for visit in ("baseline", "cycle1", "cycle2", "cycle3")
+    }
+    assert "3 subject(s) / 6 row(s)" in caplog.text
     patients = result["patients"].set_index("subject")
     assert "P03" not in patients.index and np.isnan(patients.loc["P05", "baseline_fraction_spliced"])
     assert np.isnan(patients.loc["P07", "change_fraction_spliced"])
@@ -89,4 +136,12 @@ def test_all_tables_written_as_tsv_and_parquet(cohort, tmp_path):
         assert read_tsv(tmp_path / "out" / f"{name}.tsv").shape == table.shape
         assert pd.read_parquet(tmp_path / "out" / f"{name}.parquet").shape == table.shape
     tte = read_tsv(tmp_path / "out" / "tte.tsv")
-    assert list(tte.columns) == ["subject", "time_days", "time_cum_dose", "event"]
+    assert list(tte.columns) == [
+        "subject",
+        "time_days",
+        "time_cum_dose",
+        "event",
+        "landmark_time_days",
+        "landmark_time_cum_dose",
+        "landmark_event",
+    ]

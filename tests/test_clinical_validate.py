@@ -7,7 +7,7 @@ import pytest
 
 from ire1seq.clinical.pipeline import build_tables
 from ire1seq.clinical.simulate import simulate_cohort, write_cohort
-from ire1seq.clinical.validate import read_scores
+from ire1seq.clinical.validate import check_config, read_scores, resolve_primary
 from ire1seq.errors import InputError
 
 
@@ -136,7 +136,96 @@ def test_default_readouts_skip_ids_bounds_and_status(tmp_path):
             "organism": ["human"] * 2,
             "xbp1_status": [None, None],
             "status": ["ok", "ok"],
+            "molecular_fraction": [0.1, 0.3],
+            "molecular_ci_low": [0.0, 0.2],
+            "molecular_ci_high": [0.2, 0.4],
         }
     )
     scores.to_csv(tmp_path / "scores.tsv", sep="\t", index=False)
-    assert read_scores(tmp_path / "scores.tsv")[1] == ["fraction_spliced", "log2_spliced_ratio", "score_ridd"]
+    readouts = read_scores(tmp_path / "scores.tsv")[1]
+    assert readouts == ["fraction_spliced", "log2_spliced_ratio", "score_ridd", "molecular_fraction"]
+    assert resolve_primary(None, readouts, "scores.tsv") == {
+        "readout": "molecular_fraction",
+        "timepoint": "longitudinal",
+        "model": "cox_tv",
+    }
+    assert resolve_primary(None, readouts[:3], "scores.tsv")["readout"] == "fraction_spliced"
+
+
+def test_two_visits_of_a_subject_on_the_same_day(cohort, tmp_path):
+    set_cell(cohort["clinical"], 8, "day", 21)  # P02 cycle2 on the day of its cycle1 (line 9)
+    message = error_of(cohort, tmp_path)
+    assert_names(message, "clinical.tsv", 10, "day")
+    assert "line 9" in message and "cycle1" in message
+
+
+def test_visits_out_of_day_order_for_one_subject(cohort, tmp_path):
+    set_cell(cohort["clinical"], 7, "day", 50)  # P02 cycle1 after its cycle2 (day 42, line 10)
+    set_cell(cohort["clinical"], 7, "cum_dose_mg_m2", 350.0)  # and the dose consistent with that
+    message = error_of(cohort, tmp_path)
+    assert_names(message, "clinical.tsv", 10, "day")
+    assert "cycle1" in message and "cycle2" in message and "correct the day or the visit label" in message
+
+
+@pytest.mark.parametrize(
+    "primary, names",
+    [
+        (
+            {"readout": "fraction_spliced", "timepoint": "longitudinal", "model": "cox"},
+            ["'cox'", "longitudinal: cox_tv"],
+        ),
+        (
+            {"readout": "fraction_spliced", "timepoint": "week6", "model": "cox"},
+            ["'week6'", "baseline: logistic"],
+        ),
+        (
+            {"readout": "score_ridd", "timepoint": "baseline", "model": "cox"},
+            ["'score_ridd'", "fraction_spliced"],
+        ),
+    ],
+)
+def test_primary_endpoint_that_does_not_exist(cohort, tmp_path, primary, names):
+    message = error_of(cohort, tmp_path, primary=primary)
+    assert "clinical.primary" in message and all(name in message for name in names), message
+
+
+def test_primary_readout_absent_from_the_readouts_chosen(cohort, tmp_path):
+    primary = {"readout": "fraction_spliced", "timepoint": "baseline", "model": "cox"}
+    message = error_of(cohort, tmp_path, readouts=["score_noise"], primary=primary)
+    assert "clinical.primary.readout" in message and "score_noise" in message
+
+
+def test_xbp1_readouts_without_status(cohort, tmp_path):
+    cohort["scores"] = cohort["scores"].drop(columns="xbp1_status")
+    assert re.search(r"scores\.tsv, line 1 .*'xbp1_status'", error_of(cohort, tmp_path))
+
+
+def config(paths, **clinical) -> dict:
+    settings = {
+        "baseline_visit": "baseline",
+        "on_treatment_visit": None,
+        "covariates": ["age"],
+        "readouts": None,
+        "samples": {"organism": "human", "assay": "bulk"},
+        "primary": {"readout": None, "timepoint": "longitudinal", "model": "cox_tv"},
+    }
+    return {"clinical_table": paths["clinical"], "samples": paths["samples"], "clinical": settings | clinical}
+
+
+def test_config_and_sheets_checked_before_the_workflow_runs(cohort, tmp_path):
+    paths = write_cohort(cohort, tmp_path)
+    check_config(config(paths))
+    with pytest.raises(InputError, match="clinical.primary"):
+        check_config(config(paths, primary={"timepoint": "change", "model": "cox_tv"}))
+    with pytest.raises(InputError, match="clinical.primary.readout"):
+        check_config(
+            config(
+                paths,
+                readouts=["score_noise"],
+                primary={"readout": "fraction_spliced", "timepoint": "baseline", "model": "auc"},
+            )
+        )
+    set_cell(cohort["clinical"], 7, "day", 50)
+    set_cell(cohort["clinical"], 7, "cum_dose_mg_m2", 350.0)
+    with pytest.raises(InputError, match="line 9 .*cycle1 after cycle2"):
+        check_config(config(write_cohort(cohort, tmp_path)))

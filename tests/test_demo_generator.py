@@ -212,28 +212,41 @@ def test_sheets_reference_existing_files_and_each_other(demo):
     assert paths and all((demo / p).is_file() for p in paths)
     assert set(units["sample"]) == set(samples["sample"]) and samples["sample"].is_unique
     units = units.merge(samples, on="sample")
-    assert sorted(units.groupby("sample").size().value_counts().items()) == [(1, 106), (2, 2)]
+    assert sorted(units.groupby("sample").size().value_counts().items()) == [(1, 141), (2, 2)]
     human = units[units["organism"] == "human"]
+    assert len(human) == 115 and set(human["visit"]) == {"baseline", "cycle1", "cycle2", "cycle3"}
     assert set(human["strandedness"]) == {"reverse"}
-    assert set(human.loc[human["fq2"] == "", "subject"]) == {f"P{i}" for i in range(33, 41)}
+    assert set(human.loc[human["fq2"] == "", "subject"]) == {f"P{i}" for i in range(25, 31)}
     mouse = units[(units["organism"] == "mouse") & (units["assay"] == "bulk")]
     assert set(mouse["strandedness"]) == {"auto"} and (mouse["fq2"] != "").all()
     sc = units[units["assay"] == "sc"]
     assert set(sc["strandedness"]) == {"forward"} and set(sc["chemistry"]) == {"10xv3"} and len(sc) == 4
     visits = set(zip(clinical["subject"], clinical["visit"]))
     assert set(zip(human["subject"], human["visit"])) <= visits
-    assert clinical["subject"].nunique() == 40
+    assert clinical["subject"].nunique() == 30
 
 
-def test_planted_outcomes_and_effects(demo):
+def test_planted_outcomes_traps_and_effects(demo):
     truth = demo / "resources" / "demo" / "truth"
-    patients = pd.read_csv(truth / "patients.tsv", sep="\t")
-    assert 0.4 <= patients["grade_ge2"].mean() <= 0.5
-    change = patients["cycle1_fraction"] - patients["baseline_fraction"]
-    assert roc_auc_score(patients["grade_ge2"], change) >= 0.8
+    patients = pd.read_csv(truth / "patients.tsv", sep="\t").set_index("subject")
+    emergent = patients[patients["preexisting"] == 0]
+    assert emergent["grade_ge2"].notna().all() and 0.35 <= emergent["grade_ge2"].mean() <= 0.55
+    assert roc_auc_score(emergent["grade_ge2"], emergent["cycle2_fraction"]) >= 0.8
     clinical = pd.read_csv(demo / "config" / "clinical.tsv", sep="\t")
-    peak = clinical.groupby("subject")["ctcae_sensory_grade"].max()
-    assert (peak == patients.set_index("subject")["peak_grade"]).all()
+    grades = clinical.pivot(index="subject", columns="visit", values="ctcae_sensory_grade")
+    assert (grades.max(axis=1) == patients["peak_grade"]).all()
+    assert set(grades.index[grades["baseline"] >= 2]) == set(patients.index[patients["preexisting"] == 1])
+    assert patients["preexisting"].sum() == 2 and (patients["onset_visit"] == "cycle1").sum() >= 2
+    for subject, onset in emergent["onset_visit"].dropna().items():  # first visit after baseline at grade ≥ 2
+        ordered = clinical[clinical["subject"] == subject].sort_values("day").set_index("visit")
+        assert ordered.index[ordered["ctcae_sensory_grade"].to_numpy() >= 2][0] == onset
+    samples = set(pd.read_csv(demo / "config" / "samples.tsv", sep="\t")["sample"])
+    absent = pd.concat([patients["missed_visit"], patients["missing_draw"]]).dropna()
+    assert len(absent) == 6 and not {f"{s}_{v}" for s, v in absent.items()} & samples
+    xbp1 = pd.read_csv(truth / "xbp1.tsv", sep="\t").set_index("sample")
+    informative = xbp1["site_spliced"] + xbp1["site_unspliced"]
+    low = [f"{s}_{v}" for s, v in patients["low_coverage_draw"].dropna().items()]
+    assert len(low) == 3 and (informative[low] < 10).all()
     assert (clinical.groupby("subject")["cum_dose_mg_m2"].diff().dropna() >= 0).all()
     assert (
         clinical["cipn20_q50"].isna().all()

@@ -66,7 +66,7 @@ def spliced_reads(bam_path):
         )
 
 
-@pytest.mark.parametrize("sample", ["DRG_WT_ptx_1", "DRG_WT_veh_1", "P02_cycle1", "P35_cycle1"])
+@pytest.mark.parametrize("sample", ["DRG_WT_ptx_1", "DRG_WT_veh_1", "P02_cycle1", "P27_cycle1"])
 def test_bams_hold_26n_reads_at_the_planted_rate(demo_run, sample):
     truth = read(TRUTH / "xbp1.tsv").set_index("sample").loc[sample]
     found = spliced_reads(demo_run / f"results/star/{sample}/Aligned.sortedByCoord.out.bam")

@@ -26,6 +26,7 @@ def prealigned_run(demo_run, tmp_path_factory):
     subprocess.run(["samtools", "view", "-C", "-T", fasta, "-o", root / "reads.cram", star], check=True)
     row = read(REPO / "config/samples.tsv").set_index("sample").loc[[SAMPLE]]
     sheet = pd.concat([row.rename(index={SAMPLE: name}) for name in ("as_bam", "as_cram")])
+    sheet.loc["as_cram", "visit"] = "cycle1"  # one patient sample per visit, as the clinical checks require
     sheet.rename_axis("sample").to_csv(root / "samples.tsv", sep="\t")
     units = "sample\tunit\tfq1\tfq2\tbam\tstrandedness\tchemistry\tmatrix\n"
     units += "".join(f"as_{kind}\tL1\t\t\t{root / f'reads.{kind}'}\tauto\t\t\n" for kind in ("bam", "cram"))

@@ -3,6 +3,7 @@
 import argparse
 from pathlib import Path
 
+from ire1seq.clinical import PATIENT_BLOOD
 from ire1seq.errors import InputError
 
 
@@ -63,8 +64,27 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--sample-filter",
         type=_filter,
-        default={"organism": "human", "assay": "bulk"},
+        default=PATIENT_BLOOD,
         help="COLUMN=VALUE pairs that mark patient blood samples in samples.tsv (default: organism=human,assay=bulk)",
+    )
+    parser.add_argument(
+        "--primary",
+        type=_primary,
+        default=None,
+        metavar="READOUT:TIMEPOINT:MODEL",
+        help="the primary endpoint, e.g. fraction_spliced:longitudinal:cox_tv (default: molecular_fraction, "
+        "else fraction_spliced, at longitudinal:cox_tv)",
+    )
+    parser.add_argument(
+        "--keep-baseline-grade-ge2",
+        dest="exclude_baseline_grade_ge2",
+        action="store_false",
+        help="keep patients with grade ≥ 2 at baseline in the outcome models (default: left out)",
+    )
+    parser.add_argument(
+        "--change-adjusts-for-baseline",
+        action="store_true",
+        help="adjust logistic and Cox models of the change for the baseline value (ANCOVA)",
     )
     parser.add_argument(
         "--bootstrap", type=int, default=2000, help="bootstrap resamples for the AUC interval (default: 2000)"
@@ -74,6 +94,13 @@ def register(subparsers) -> None:
         "--plots", type=Path, default=None, help="directory for the figures (default: OUTDIR/plots)"
     )
     parser.set_defaults(func=run)
+
+
+def _primary(text: str) -> dict:
+    parts = text.split(":")
+    if len(parts) != 3 or not all(parts):
+        raise argparse.ArgumentTypeError(f"expected READOUT:TIMEPOINT:MODEL, got {text!r}")
+    return dict(zip(("readout", "timepoint", "model"), parts))
 
 
 def run(args) -> None:
@@ -93,6 +120,9 @@ def run(args) -> None:
         covariates=args.covariates,
         readouts=args.readouts,
         sample_filter=args.sample_filter,
+        primary=args.primary,
+        exclude_baseline_grade_ge2=args.exclude_baseline_grade_ge2,
+        change_adjusts_for_baseline=args.change_adjusts_for_baseline,
         bootstrap=args.bootstrap,
         seed=args.seed,
     )

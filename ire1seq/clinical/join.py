@@ -4,8 +4,59 @@ import logging
 
 import pandas as pd
 
+from ire1seq.errors import InputError
+
 log = logging.getLogger(__name__)
 UNMATCHED_COLUMNS = ["subject", "visit", "sample", "reason"]
+XBP1_READOUTS = ("fraction_spliced", "log2_spliced_ratio", "molecular_fraction")
+USABLE = "ok"
+
+
+def is_xbp1(column: str) -> bool:
+    """An XBP1 splicing readout or a column derived from one (its interval bounds, molecule-level values)."""
+    return column in XBP1_READOUTS or column.startswith("molecular_") or column in ("ci_low", "ci_high")
+
+
+def mask_unusable_xbp1(scores: pd.DataFrame, path) -> pd.DataFrame:
+    """XBP1 readouts set missing for every sample whose xbp1_status is not `ok` (too few informative
+    fragments: the fraction is imprecise, and per-SD scaling would let it dominate)."""
+    xbp1 = [c for c in scores.columns if is_xbp1(c)]
+    if not xbp1:
+        return scores
+    if "xbp1_status" not in scores.columns:
+        raise InputError(
+            f"readout table {path}, line 1 (header): it has XBP1 readouts ({', '.join(xbp1)}) but no "
+            f"'xbp1_status' column, so imprecise readouts cannot be told apart. Add xbp1_status (ok, "
+            f"low_coverage, no_reads) from the XBP1 table, as results/scores/samples.tsv has it."
+        )
+    unusable = scores["xbp1_status"] != USABLE
+    masked = scores.copy()
+    masked.loc[unusable, xbp1] = float("nan")
+    log.info("XBP1 readouts set missing for %d sample(s) whose xbp1_status is not ok", int(unusable.sum()))
+    return masked
+
+
+def masked_readouts(joined: pd.DataFrame, readouts) -> pd.DataFrame:
+    """subject, visit, readout of each patient sample whose XBP1 readout was set missing."""
+    xbp1 = [r for r in readouts if is_xbp1(r)]
+    if not xbp1 or "xbp1_status" not in joined.columns:
+        return pd.DataFrame(columns=["subject", "visit", "readout"])
+    status = joined["xbp1_status"]
+    unusable = joined.loc[status.notna() & (status != USABLE), ["subject", "visit"]]
+    return pd.concat([unusable.assign(readout=r) for r in xbp1], ignore_index=True)
+
+
+def excluded(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """unmatched.tsv rows for the patients left out of every outcome model, with the reason."""
+    left_out = outcomes["exclusion"].dropna()
+    if len(left_out):
+        log.warning(
+            "%d patient(s) left out of every outcome model (%s); they are listed in unmatched.tsv.",
+            len(left_out),
+            ", ".join(f"{k} {reason}" for reason, k in left_out.value_counts(sort=False).items()),
+        )
+    table = pd.DataFrame({"subject": left_out.index, "reason": left_out.to_numpy()})
+    return table.reindex(columns=UNMATCHED_COLUMNS)
 
 
 def join_visits(

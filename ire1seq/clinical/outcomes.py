@@ -1,6 +1,8 @@
 """CIPN outcomes derived from the clinical sheet: QLQ-CIPN20 scales, peak grade, time to grade ≥ 2.
 
-Scoring rules and their sources: docs/clinical.md.
+Outcomes are treatment-emergent: taken over the visits after a clock's start (the baseline visit,
+or the on-treatment visit for a landmark analysis), never including it. Scoring rules and their
+sources: docs/clinical.md.
 """
 
 import pandas as pd
@@ -15,6 +17,18 @@ DRIVERS_ONLY, MEN_ONLY = 49, 50
 MALE = ("male", "M")
 YES = (1, True, "yes")
 MODERATE = 2  # CTCAE grade 2: moderate, limiting instrumental ADL
+BASELINE_GRADE_GE2 = "grade >= 2 at baseline"
+CLOCK = ["day", "cum_dose_mg_m2"]
+INTEGERS = ("peak_grade", "grade_ge2", "event")
+OUTCOMES = [
+    "peak_grade",
+    "grade_ge2",
+    "peak_cipn20_sensory",
+    "onset_visit",
+    "time_days",
+    "time_cum_dose",
+    "event",
+]
 
 
 def _subject_flag(clinical: pd.DataFrame, column: str, yes) -> pd.Series:
@@ -52,37 +66,107 @@ def score_visits(clinical: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([clinical, cipn20_scales(clinical)], axis=1)
 
 
-def patient_outcomes(visits: pd.DataFrame) -> pd.DataFrame:
-    """One row per subject: peak CTCAE sensory grade over all assessed visits, grade ≥ 2, peak CIPN20 sensory."""
-    by_subject = visits.groupby("subject", sort=False)
-    outcomes = pd.DataFrame(
-        {
-            "n_visits": by_subject.size(),
-            "last_day": by_subject["day"].max(),
-            "peak_grade": by_subject["ctcae_sensory_grade"].max().astype(int),
-            "peak_cipn20_sensory": by_subject["cipn20_sensory"].max(),
-        }
-    )
-    outcomes.insert(3, "grade_ge2", (outcomes["peak_grade"] >= MODERATE).astype(int))
-    return outcomes
+def clock_start(visits: pd.DataFrame, visit: str) -> pd.DataFrame:
+    """Each subject's day, cumulative dose and grade at `visit`, indexed by subject (absent if not assessed)."""
+    return visits.loc[visits["visit"] == visit].set_index("subject")[CLOCK + ["ctcae_sensory_grade"]]
 
 
-def time_to_grade2(visits: pd.DataFrame) -> pd.DataFrame:
-    """Time to the first visit with grade ≥ 2 in days and in cumulative dose; else censored at the last visit.
+def outcomes_after(visits: pd.DataFrame, start: pd.DataFrame) -> pd.DataFrame:
+    """Per subject of `start`: CIPN outcomes over the visits after its day, never including it.
 
-    event is 1 when grade ≥ 2 was reached, 0 when censored (the reverse of CDISC ADTTE's CNSR).
+    peak_grade, grade_ge2 and peak_cipn20_sensory over those visits; onset_visit, the first of them
+    with grade ≥ 2; time_days and time_cum_dose from the start to it (event 1), else to the last
+    of them (event 0). All NA for a subject with no visit after the start.
     """
-    ordered = visits.sort_values(["subject", "day"], kind="stable")
-    at = ["day", "cum_dose_mg_m2"]
-    last = ordered.groupby("subject", sort=False)[at].last()
-    first_hit = ordered[ordered["ctcae_sensory_grade"] >= MODERATE].groupby("subject")[at].first()
-    when = last.copy()
-    when.loc[first_hit.index] = first_hit
-    return pd.DataFrame(
+    later = visits.join(start[CLOCK], on="subject", rsuffix="_start", how="inner")
+    later = later[later["day"] > later["day_start"]].sort_values(["subject", "day"], kind="stable")
+    by_subject = later.groupby("subject", sort=False)
+    end = by_subject[CLOCK + [f"{c}_start" for c in CLOCK]].last()
+    hits = (
+        later[later["ctcae_sensory_grade"] >= MODERATE]
+        .groupby("subject", sort=False)[["visit", *CLOCK]]
+        .first()
+    )
+    end.loc[hits.index, CLOCK] = hits[CLOCK]
+    peak = by_subject["ctcae_sensory_grade"].max()
+    table = pd.DataFrame(
         {
-            "subject": last.index,
-            "time_days": when["day"].to_numpy(),
-            "time_cum_dose": when["cum_dose_mg_m2"].to_numpy(),
-            "event": last.index.isin(first_hit.index).astype(int),
+            "peak_grade": peak,
+            "grade_ge2": (peak >= MODERATE).astype(int),
+            "peak_cipn20_sensory": by_subject["cipn20_sensory"].max(),
+            "onset_visit": hits["visit"],
+            "time_days": end["day"] - end["day_start"],
+            "time_cum_dose": end["cum_dose_mg_m2"] - end["cum_dose_mg_m2_start"],
+            "event": end.index.isin(hits.index).astype(int),
         }
     )
+    return table.reindex(start.index).astype({c: "Int64" for c in INTEGERS})
+
+
+def patient_outcomes(
+    visits: pd.DataFrame,
+    *,
+    baseline_visit: str,
+    landmark_visit: str | None,
+    exclude_baseline_grade_ge2: bool = True,
+) -> pd.DataFrame:
+    """One row per subject: treatment-emergent outcomes from the baseline visit and from the landmark.
+
+    `exclusion` says why a patient is in no outcome model (no baseline assessment, grade ≥ 2 at
+    baseline, nothing assessed after baseline); `landmark_exclusion` why a patient is in no model of
+    an on-treatment value (also: grade ≥ 2 at or before the landmark visit, the on-treatment visit).
+    Outcomes of a left-out patient are NA. Columns from the landmark carry the prefix `landmark_`.
+    """
+    subjects = visits.groupby("subject", sort=False)
+    table = pd.DataFrame({"n_visits": subjects.size(), "last_day": subjects["day"].max()})
+    baseline = clock_start(visits, baseline_visit)
+    table["baseline_grade"] = baseline["ctcae_sensory_grade"].reindex(table.index).astype("Int64")
+    from_baseline = outcomes_after(visits, baseline).reindex(table.index)
+    table["exclusion"] = _reasons(
+        (table["baseline_grade"].isna(), f"no assessment at the {baseline_visit} visit"),
+        (
+            exclude_baseline_grade_ge2 & (table["baseline_grade"] >= MODERATE).fillna(False),
+            BASELINE_GRADE_GE2,
+        ),
+        (from_baseline["time_days"].isna(), f"no assessment after the {baseline_visit} visit"),
+    )
+    from_landmark = _from_landmark(
+        visits, table, landmark_visit, onset_day=_onset_day(baseline, from_baseline)
+    )
+    return pd.concat(
+        [table, from_baseline.where(table["exclusion"].isna()), from_landmark.add_prefix("landmark_")], axis=1
+    )
+
+
+def _onset_day(baseline: pd.DataFrame, from_baseline: pd.DataFrame) -> pd.Series:
+    """Day of the first visit after baseline with grade ≥ 2 (NA if none)."""
+    return (baseline["day"].reindex(from_baseline.index) + from_baseline["time_days"]).where(
+        from_baseline["event"] == 1
+    )
+
+
+def _from_landmark(visits, table: pd.DataFrame, landmark_visit: str | None, *, onset_day) -> pd.DataFrame:
+    """Outcomes after the landmark visit, with `exclusion` saying who is left out (NA outcomes)."""
+    if landmark_visit is None:
+        outcomes = pd.DataFrame(index=table.index, columns=OUTCOMES, dtype=float)
+        return outcomes.assign(exclusion=table["exclusion"].fillna("no sampled on-treatment visit"))
+    landmark = clock_start(visits, landmark_visit)
+    landmark_day = landmark["day"].reindex(table.index)
+    outcomes = outcomes_after(visits, landmark).reindex(table.index)
+    exclusion = table["exclusion"].fillna(
+        _reasons(
+            (landmark_day.isna(), f"no assessment at the {landmark_visit} visit"),
+            ((onset_day <= landmark_day).fillna(False), f"grade >= 2 at or before {landmark_visit}"),
+            (outcomes["time_days"].isna(), f"no assessment after the {landmark_visit} visit"),
+        )
+    )
+    return outcomes.where(exclusion.isna()).assign(exclusion=exclusion)
+
+
+def _reasons(*conditions) -> pd.Series:
+    """The first reason whose condition holds, per subject; NA where none does."""
+    masks, reasons = zip(*conditions)
+    chosen = pd.Series(pd.NA, index=masks[0].index, dtype=object)
+    for mask, reason in reversed(list(zip(masks, reasons))):
+        chosen[mask.to_numpy(dtype=bool)] = reason
+    return chosen

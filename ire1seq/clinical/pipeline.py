@@ -5,12 +5,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ire1seq.clinical import association, join, outcomes, validate
+from ire1seq.clinical import PATIENT_BLOOD, association, join, outcomes, validate
+from ire1seq.clinical.intervals import counting_process
 from ire1seq.io import write_table
 
 log = logging.getLogger(__name__)
-PATIENT_BLOOD = {"organism": "human", "assay": "bulk"}
 TABLES = ("visits", "patients", "tte", "association", "unmatched")
+TTE = ["time_days", "time_cum_dose", "event"]
 
 
 def build_tables(
@@ -23,36 +24,66 @@ def build_tables(
     covariates=(),
     readouts=None,
     sample_filter: dict | None = None,
+    primary: dict | None = None,
+    exclude_baseline_grade_ge2: bool = True,
+    change_adjusts_for_baseline: bool = False,
     bootstrap: int = 2000,
     seed: int = 1,
 ) -> dict[str, pd.DataFrame]:
-    """The five clinical tables (SPEC §5), keyed visits, patients, tte, association, unmatched."""
-    clinical = validate.read_clinical(clinical_path, covariates)
-    samples = validate.read_patient_samples(
-        samples_path, PATIENT_BLOOD if sample_filter is None else sample_filter
-    )
-    validate.check_visit_labels(samples, clinical, samples_path, clinical_path)
-    validate.check_visit_in_clinical(baseline_visit, clinical, "baseline_visit", clinical_path)
-    scores, readouts = validate.read_scores(scores_path, readouts)
+    """The five clinical tables (SPEC §5), keyed visits, patients, tte, association, unmatched.
 
+    primary: {readout, timepoint, model} of the primary endpoint (defaults: see validate.resolve_primary).
+    """
+    clinical, samples = validate.read_sheets(
+        clinical_path,
+        samples_path,
+        covariates=covariates,
+        sample_filter=PATIENT_BLOOD if sample_filter is None else sample_filter,
+        baseline_visit=baseline_visit,
+        on_treatment_visit=on_treatment_visit,
+    )
+    scores, readouts = validate.read_scores(scores_path, readouts)
+    primary = validate.resolve_primary(primary, readouts, scores_path)
     visits = outcomes.score_visits(clinical)
-    joined, unmatched = join.join_visits(visits, samples, scores)
+    joined, unmatched = join.join_visits(visits, samples, join.mask_unusable_xbp1(scores, scores_path))
     if on_treatment_visit is None:
         on_treatment_visit = join.on_treatment_label(joined, baseline_visit)
         log.info("on-treatment visit: %s (first sampled visit after %s)", on_treatment_visit, baseline_visit)
-    else:
-        validate.check_visit_in_clinical(on_treatment_visit, clinical, "on_treatment_visit", clinical_path)
-    per_patient = outcomes.patient_outcomes(visits)
-    patients = join.patient_table(
-        joined, per_patient, readouts, covariates, baseline_visit, on_treatment_visit
+    per_patient = outcomes.patient_outcomes(
+        visits,
+        baseline_visit=baseline_visit,
+        landmark_visit=on_treatment_visit,
+        exclude_baseline_grade_ge2=exclude_baseline_grade_ge2,
     )
-    tte = outcomes.time_to_grade2(visits)
+    tte_columns = TTE + [f"landmark_{c}" for c in TTE]
+    patients = join.patient_table(
+        joined,
+        per_patient.drop(columns=tte_columns),
+        readouts,
+        covariates,
+        baseline_visit,
+        on_treatment_visit,
+    )
+    analysed = per_patient.index[per_patient["exclusion"].isna()]
+    origin = outcomes.clock_start(visits, baseline_visit)["day"].reindex(analysed)
+    table = association.associate(
+        patients.merge(per_patient[tte_columns], left_on="subject", right_index=True),
+        {readout: counting_process(joined, readout, origin) for readout in readouts},
+        readouts,
+        primary=primary,
+        quality=join.masked_readouts(joined, readouts),
+        visits={"baseline": (baseline_visit,), "change": (baseline_visit, on_treatment_visit)},
+        covariates=covariates,
+        change_adjusts_for_baseline=change_adjusts_for_baseline,
+        bootstrap=bootstrap,
+        seed=seed,
+    )
     return {
         "visits": joined,
         "patients": patients,
-        "tte": tte,
-        "association": association.associate(patients, tte, readouts, covariates, bootstrap, seed),
-        "unmatched": unmatched,
+        "tte": per_patient[tte_columns].rename_axis("subject").reset_index(),
+        "association": table,
+        "unmatched": pd.concat([unmatched, join.excluded(per_patient)], ignore_index=True),
     }
 
 

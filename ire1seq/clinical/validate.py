@@ -13,11 +13,17 @@ import jsonschema
 import pandas as pd
 import yaml
 
+from ire1seq.clinical import PATIENT_BLOOD
 from ire1seq.errors import InputError
 from ire1seq.io import read_tsv
 
 SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "clinical.schema.yaml"
 ID_COLUMNS = {"subject": str, "visit": str, "sample": str}
+# What association.tsv holds: the models of each timepoint (ire1seq.clinical.association).
+PATIENT_MODELS = ("logistic", "auc", "spearman_grade", "spearman_cipn20", "cox", "cox_dose")
+ANALYSES = {"baseline": PATIENT_MODELS, "change": PATIENT_MODELS, "longitudinal": ("cox_tv",)}
+DEFAULT_PRIMARY = {"readout": None, "timepoint": "longitudinal", "model": "cox_tv"}
+PRIMARY_READOUTS = ("molecular_fraction", "fraction_spliced")  # the default, in order of preference
 
 
 @lru_cache(maxsize=1)
@@ -186,7 +192,8 @@ def check_visit_in_clinical(visit: str, clinical: pd.DataFrame, key: str, clinic
 
 def _is_readout(column: str) -> bool:
     """Not the id, a confidence bound or a status flag (an all-empty status column reads as numeric)."""
-    return column != "sample" and not column.startswith("ci_") and not column.endswith("status")
+    bound = column.startswith("ci_") or column.endswith(("ci_low", "ci_high"))
+    return column != "sample" and not bound and not column.endswith("status")
 
 
 def read_scores(path, readouts=None) -> tuple[pd.DataFrame, list[str]]:
@@ -214,3 +221,105 @@ def read_scores(path, readouts=None) -> tuple[pd.DataFrame, list[str]]:
     if not readouts:
         raise InputError(f"readout table {path} has no numeric readout column besides sample, CI and status.")
     return scores, list(readouts)
+
+
+def check_visit_order(clinical: pd.DataFrame, labels, path) -> None:
+    """Samples are placed in time by their visit's day, so each subject's visits must have distinct
+    days, and the visit labels `labels` (those with samples, baseline) the same day order in every subject."""
+    same_day = clinical.duplicated(["subject", "day"])
+    if same_day.any():
+        second = same_day.idxmax()
+        row = clinical.loc[second]
+        first = clinical.index[(clinical["subject"] == row.subject) & (clinical["day"] == row.day)][0]
+        raise InputError(
+            f"clinical table {path}, line {_line(second)} (subject {row.subject}, visit {row.visit}), "
+            f"column 'day': day {row.day:g} is also the day of visit {clinical.loc[first, 'visit']} on line "
+            f"{_line(first)}. Each assessment of a subject needs its own day: correct the day, or merge "
+            f"the two rows into one visit."
+        )
+    rows = clinical[clinical["visit"].isin(set(labels))]
+    median_day = rows.groupby("visit")["day"].median()
+    ordered = rows.assign(rank=rows["visit"].map(median_day.rank(method="first")))
+    ordered = ordered.sort_values(["subject", "day"], kind="stable")
+    out_of_order = ordered.groupby("subject", sort=False)["rank"].diff() < 0
+    if out_of_order.any():
+        index = out_of_order.idxmax()
+        row = clinical.loc[index]
+        before = ordered.iloc[ordered.index.get_loc(index) - 1]
+        raise InputError(
+            f"clinical table {path}, line {_line(index)} (subject {row.subject}, visit {row.visit}), "
+            f"column 'day': day {row.day:g} puts {row.visit} after {before.visit} (day {before.day:g}, line "
+            f"{_line(before.name)}), but other subjects have {row.visit} first (median days: {row.visit} "
+            f"{median_day[row.visit]:g}, {before.visit} {median_day[before.visit]:g}). Samples are ordered "
+            f"in time by their visit's day: correct the day or the visit label."
+        )
+
+
+def check_primary(primary: dict, readouts=None, *, source: str = "config clinical.readouts") -> None:
+    """config clinical.primary names a timepoint, a model that timepoint has, and (if the readouts
+    tested are known, from `source`) one of them."""
+    timepoint, model, readout = primary["timepoint"], primary["model"], primary.get("readout")
+    if timepoint not in ANALYSES or model not in ANALYSES[timepoint]:
+        allowed = "; ".join(f"{t}: {', '.join(ms)}" for t, ms in ANALYSES.items())
+        raise InputError(
+            f"config clinical.primary has timepoint {timepoint!r} and model {model!r}, which "
+            f"association.tsv does not hold. Choose a timepoint and one of its models ({allowed})."
+        )
+    if readout is not None and readouts is not None and readout not in readouts:
+        raise InputError(
+            f"config clinical.primary.readout is {readout!r}, which is not among the readouts tested "
+            f"({source}: {', '.join(readouts)}). Name one of them, or add it to clinical.readouts."
+        )
+
+
+def resolve_primary(primary: dict | None, readouts, scores_path) -> dict:
+    """The primary endpoint with its readout filled in: the config's, else the molecular XBP1 fraction
+    when the readout table has it, else fraction_spliced."""
+    primary = {**DEFAULT_PRIMARY, **(primary or {})}
+    if primary["readout"] is None:
+        default = next((r for r in PRIMARY_READOUTS if r in readouts), None)
+        if default is None:
+            raise InputError(
+                f"config clinical.primary.readout is not set and none of {', '.join(PRIMARY_READOUTS)} is "
+                f"among the readouts tested from {scores_path} ({', '.join(readouts)}). Set "
+                f"clinical.primary.readout to the readout the study is designed around."
+            )
+        primary["readout"] = default
+    check_primary(primary, readouts, source=f"clinical.readouts, or the numeric columns of {scores_path}")
+    return primary
+
+
+def read_sheets(
+    clinical_path,
+    samples_path,
+    *,
+    covariates=(),
+    sample_filter: dict = PATIENT_BLOOD,
+    baseline_visit: str = "baseline",
+    on_treatment_visit: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The clinical sheet and the patient samples, checked on their own and against each other."""
+    clinical = read_clinical(clinical_path, covariates)
+    samples = read_patient_samples(samples_path, sample_filter)
+    check_visit_labels(samples, clinical, samples_path, clinical_path)
+    check_visit_in_clinical(baseline_visit, clinical, "baseline_visit", clinical_path)
+    if on_treatment_visit is not None:
+        check_visit_in_clinical(on_treatment_visit, clinical, "on_treatment_visit", clinical_path)
+    labels = {*samples["visit"], baseline_visit, *([on_treatment_visit] if on_treatment_visit else [])}
+    check_visit_order(clinical, labels, clinical_path)
+    return clinical, samples
+
+
+def check_config(config: dict) -> None:
+    """Every check of the clinical step that needs no result of the workflow, run when the workflow
+    is parsed (workflow/rules/common.smk), so a mistake stops the run before its first job."""
+    settings = config["clinical"]
+    check_primary({**DEFAULT_PRIMARY, **settings["primary"]}, settings["readouts"])
+    read_sheets(
+        config["clinical_table"],
+        config["samples"],
+        covariates=settings["covariates"],
+        sample_filter=settings["samples"],
+        baseline_visit=settings["baseline_visit"],
+        on_treatment_visit=settings["on_treatment_visit"],
+    )

@@ -11,13 +11,11 @@ import pandas as pd
 
 from ire1seq.demo.bulk import BulkSample
 from ire1seq.demo.genes import CATALOGUE, PROGRAM
+from ire1seq.demo.patients import ACTIVATION, DRAWS, LOW_DEPTH, draw_patients
 from ire1seq.demo.seeds import stream
 
-N_PATIENTS = 40
-SINGLE_END_FROM = 33  # patients P33–P40 are sequenced single-end
-GRADE_NOISE = 0.6  # SD of the noise added to the latent risk to give the peak CTCAE grade
-GRADE_CUTS = (-1.2, 0.15, 1.1, 2.2)  # liability cut points for grades 1, 2, 3, 4
-CYCLE1_EFFECTS = {"xbp1s_target": 0.5, "ridd": -0.4}  # plus PROGRAM: 0.8 + 0.5 z per patient
+SINGLE_END_FROM = 25  # patients P25–P30 are sequenced single-end
+CYCLE1_EFFECTS = {"xbp1s_target": 0.5, "ridd": -0.4}  # plus PROGRAM: 0.8 + 0.5 z; × ACTIVATION per draw
 PACLITAXEL_EFFECTS = {PROGRAM: 2.0, "xbp1s_target": 1.0, "ridd": -1.0}  # WT DRG macrophages
 SC_MACROPHAGE_EFFECTS = {PROGRAM: 2.0}
 MOUSE_ARMS = (
@@ -63,25 +61,6 @@ class Cohort:
     bulk: list[BulkSample]
 
 
-def draw_patients() -> pd.DataFrame:
-    """Latent risk z drives the XBP1s fractions, the inflammatory response and the peak grade."""
-    rng = stream("patients")
-    z = rng.normal(size=N_PATIENTS)
-    baseline = np.clip(0.10 + 0.03 * z, 0.02, 0.5)
-    peak = np.digitize(z + rng.normal(0, GRADE_NOISE, N_PATIENTS), GRADE_CUTS)
-    return pd.DataFrame(
-        {
-            "subject": [f"P{i:02d}" for i in range(1, N_PATIENTS + 1)],
-            "latent_risk": z,
-            "peak_grade": peak,
-            "grade_ge2": (peak >= 2).astype(int),
-            "baseline_fraction": baseline,
-            "cycle1_fraction": np.clip(baseline + 0.12 + 0.08 * z, 0.02, 0.9),
-            "inflammatory_log2fc": 0.8 + 0.5 * z,
-        }
-    )
-
-
 def effects(organism: str, log2fc: dict[str, float]) -> np.ndarray:
     """Per-gene log2 fold change from per-category values (0 for categories not named)."""
     return np.array([log2fc.get(gene.category, 0.0) for gene in CATALOGUE[organism]])
@@ -106,15 +85,20 @@ def expected_counts(organism: str, sample: str, log2_effects: np.ndarray, scale:
 
 
 def human_samples(patients: pd.DataFrame, scale: float) -> tuple[list[dict], list[BulkSample]]:
+    """A blood sample at every draw of every patient, but for missed visits and missing draws."""
     rows, bulk = [], []
     batches = batch_effects("human")
     for number, patient in enumerate(patients.itertuples(), start=1):
         patient_effect = stream("patient", patient.subject).normal(0, 0.25, len(CATALOGUE["human"]))
-        cycle1 = effects("human", {**CYCLE1_EFFECTS, PROGRAM: patient.inflammatory_log2fc})
-        visits = (("baseline", 0.0, patient.baseline_fraction), ("cycle1", cycle1, patient.cycle1_fraction))
-        for visit_index, (visit, effect, fraction) in enumerate(visits):
-            sample, batch = f"{patient.subject}_{visit}", f"b{(number - 1 + visit_index) % 2 + 1}"
-            means = expected_counts("human", sample, patient_effect + batches[batch] + effect, scale)
+        for index, (visit, activation) in enumerate(zip(DRAWS, ACTIVATION)):
+            if visit in (patient.missed_visit, patient.missing_draw):
+                continue
+            on_treatment = {category: activation * value for category, value in CYCLE1_EFFECTS.items()}
+            effect = effects("human", {**on_treatment, PROGRAM: activation * patient.inflammatory_log2fc})
+            sample, batch = f"{patient.subject}_{visit}", f"b{(number - 1 + index) % 2 + 1}"
+            depth = scale * (LOW_DEPTH if visit == patient.low_coverage_draw else 1)
+            means = expected_counts("human", sample, patient_effect + batches[batch] + effect, depth)
+            fraction = getattr(patient, f"{visit}_fraction")
             bulk.append(BulkSample(sample, "human", means, fraction, number < SINGLE_END_FROM, "reverse"))
             rows.append(
                 dict(

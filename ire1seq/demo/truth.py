@@ -6,16 +6,18 @@ import pandas as pd
 from ire1seq.demo.bulk import BulkSample
 from ire1seq.demo.cohort import CYCLE1_EFFECTS, PACLITAXEL_EFFECTS, SC_MACROPHAGE_EFFECTS, effects
 from ire1seq.demo.genes import CATALOGUE, PROGRAM
+from ire1seq.demo.patients import DRAWS
 
-# (readout, timepoint, expected direction of its association with the outcome)
+# (readout, timepoint, model, expected direction of its association with the outcome). Planted: the
+# hazard of grade ≥ 2 rises with the XBP1s fraction at the latest draw (ire1seq.demo.patients);
+# the XBP1s-target and RIDD changes on treatment are the same in every patient; the inflammatory
+# program differs between patients only on treatment.
 ASSOCIATIONS = [
-    ("fraction_spliced", "change", "positive"),
-    ("fraction_spliced", "baseline", "positive"),
-    ("log2_spliced_ratio", "change", "positive"),
-    ("score_inflammatory", "change", "positive"),
-    ("score_inflammatory", "baseline", "none"),
-    ("score_xbp1s_targets", "change", "none"),
-    ("score_ridd", "change", "none"),
+    ("fraction_spliced", "longitudinal", "cox_tv", "positive"),
+    ("log2_spliced_ratio", "longitudinal", "cox_tv", "positive"),
+    ("score_inflammatory", "baseline", "logistic", "none"),
+    ("score_xbp1s_targets", "longitudinal", "cox_tv", "none"),
+    ("score_ridd", "longitudinal", "cox_tv", "none"),
 ]
 
 
@@ -87,12 +89,23 @@ def de_truth(patients: pd.DataFrame) -> pd.DataFrame:
 
 
 def patients_truth(patients: pd.DataFrame) -> pd.DataFrame:
-    columns = ["subject", "latent_risk", "peak_grade", "grade_ge2", "baseline_fraction", "cycle1_fraction"]
+    columns = [
+        "subject",
+        "latent_risk",
+        "preexisting",
+        "onset_visit",
+        "peak_grade",
+        "grade_ge2",
+        *(f"{draw}_fraction" for draw in DRAWS),
+        "missed_visit",
+        "missing_draw",
+        "low_coverage_draw",
+    ]
     return patients[columns].round(4)
 
 
 def association_truth() -> pd.DataFrame:
-    return pd.DataFrame(ASSOCIATIONS, columns=["readout", "timepoint", "expected_direction"])
+    return pd.DataFrame(ASSOCIATIONS, columns=["readout", "timepoint", "model", "expected_direction"])
 
 
 def strandedness_truth(bulk: list[BulkSample], sc_samples: list[str]) -> pd.DataFrame:

@@ -36,6 +36,9 @@ rule clinical_tables:
         covariates=config["clinical"]["covariates"],
         readouts=config["clinical"]["readouts"],
         sample_filter=config["clinical"]["samples"],
+        primary=config["clinical"]["primary"],
+        exclude_baseline_grade_ge2=config["clinical"]["exclude_baseline_grade_ge2"],
+        change_adjusts_for_baseline=config["clinical"]["change_adjusts_for_baseline"],
         bootstrap=config["clinical"]["bootstrap"],
         seed=config["clinical"]["seed"],
     script:
