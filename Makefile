@@ -46,7 +46,7 @@ bench-tools: setup
 demo-data: $(DEMO_FASTQ)
 
 # FASTQ files are regenerated deterministically (too large to commit); the rest is committed.
-$(DEMO_FASTQ): $(VENV)/.installed
+$(DEMO_FASTQ): $(VENV)/.installed $(wildcard ire1seq/demo/*.py)
 	$(BIN)/python -m ire1seq.demo --out resources/demo --sheets config
 	touch $@
 

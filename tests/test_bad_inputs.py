@@ -168,7 +168,7 @@ def test_cli_refuses_bad_input(case, inputs, tmp_path, capsys):
 
 # --- config, sheets and designs: `snakemake -n` on a small copy of the demo ------------------
 
-WORKSPACE_SAMPLES = ["P01_baseline", "P33_baseline", "DRG_WT_veh_1", "DRG_WT_ptx_2", "SC_veh_1"]
+WORKSPACE_SAMPLES = ["P01_baseline", "P25_baseline", "DRG_WT_veh_1", "DRG_WT_ptx_2", "SC_veh_1"]
 
 
 def set_key(path: str, value):
@@ -267,7 +267,7 @@ CONFIG_CASES = {
 SHEET_CASES = {
     "samples_unknown_organism": (set_cell("samples.tsv", "P01_baseline", "organism", "rat"), r"line 2, column 'organism': 'rat' is not allowed"),
     "samples_duplicate_id": (copy_row("samples.tsv", "P01_baseline"), r"sample sheet config/samples.tsv, line \d+: duplicate id \(sample=P01_baseline\)"),
-    "samples_bad_id": (set_cell("samples.tsv", "P33_baseline", "sample", "P33 baseline"), r"line \d+, column 'sample': 'P33 baseline' is not allowed"),
+    "samples_bad_id": (set_cell("samples.tsv", "P25_baseline", "sample", "P25 baseline"), r"line \d+, column 'sample': 'P25 baseline' is not allowed"),
     "samples_missing_subject": (set_cell("samples.tsv", "P01_baseline", "subject", ""), r"line 2, 'subject' is a required property"),
     "samples_unknown_assay": (set_cell("samples.tsv", "DRG_WT_veh_1", "assay", "rna"), r"column 'assay': 'rna' is not allowed"),
     "samples_without_units": (copy_row("samples.tsv", "P01_baseline", sample="P02_extra"), r"no unit for sample\(s\) P02_extra"),
@@ -275,19 +275,19 @@ SHEET_CASES = {
     "units_mate_2_only": (set_cell("units.tsv", "P01_baseline", "fq1", ""), r"column 'fq2' is set but 'fq1' is empty"),
     "units_fastq_and_bam": (set_cell("units.tsv", "P01_baseline", "bam", "resources/demo/reference/human.fa"),
                             r"both FASTQ and 'bam' are given"),
-    "units_no_input": (set_cell("units.tsv", "P33_baseline", "fq1", ""), r"P33_baseline, unit L1\): no input; fill 'fq1'"),
+    "units_no_input": (set_cell("units.tsv", "P25_baseline", "fq1", ""), r"P25_baseline, unit L1\): no input; fill 'fq1'"),
     "units_missing_fastq": (set_cell("units.tsv", "P01_baseline", "fq1", "fastq/missing_R1.fastq.gz"),
                             r"column 'fq1': file fastq/missing_R1.fastq.gz does not exist"),
-    "units_not_a_fastq": (with_file("units.tsv", "P33_baseline", "fq1", lambda w: file_in(w, "notes.fastq.gz", b"hello\n")),
+    "units_not_a_fastq": (with_file("units.tsv", "P25_baseline", "fq1", lambda w: file_in(w, "notes.fastq.gz", b"hello\n")),
                           r"column 'fq1': bad_inputs/notes.fastq.gz holds no complete FASTQ record"),
-    "units_fastq_used_twice": (with_file("units.tsv", "P33_baseline", "fq1", lambda w: "resources/demo/fastq/P01_baseline_L1_R1.fastq.gz"),
+    "units_fastq_used_twice": (with_file("units.tsv", "P25_baseline", "fq1", lambda w: "resources/demo/fastq/P01_baseline_L1_R1.fastq.gz"),
                                r"P01_baseline_L1_R1.fastq.gz is already used at line 2, column 'fq1'"),
     "units_mate_2_is_mate_1": (with_file("units.tsv", "P01_baseline", "fq2", lambda w: "resources/demo/fastq/P01_baseline_L1_R1.fastq.gz"),
                                r"column 'fq2': .*P01_baseline_L1_R1.fastq.gz is already used at line 2, column 'fq1'"),
     "units_bad_strandedness": (set_cell("units.tsv", "P01_baseline", "strandedness", "backwards"), r"column 'strandedness': 'backwards' is not allowed"),
     "units_duplicate_unit": (copy_row("units.tsv", "DRG_WT_veh_1"), r"duplicate id \(sample=DRG_WT_veh_1, unit=L1\)"),
-    "units_mixed_layouts": (copy_row("units.tsv", "P33_baseline", unit="L2", fq1="resources/demo/fastq/P34_baseline_L1_R1.fastq.gz",
-                                     fq2="resources/demo/fastq/P01_cycle1_L1_R2.fastq.gz"), r"sample P33_baseline mixes paired-end, single-end units"),
+    "units_mixed_layouts": (copy_row("units.tsv", "P25_baseline", unit="L2", fq1="resources/demo/fastq/P26_baseline_L1_R1.fastq.gz",
+                                     fq2="resources/demo/fastq/P01_cycle1_L1_R2.fastq.gz"), r"sample P25_baseline mixes paired-end, single-end units"),
     "units_sc_without_chemistry": (set_cell("units.tsv", "SC_veh_1", "chemistry", ""), r"single-cell FASTQ needs .* 'chemistry'"),
     "units_sam_text_as_bam": (with_file("units.tsv", "P01_baseline", "bam", lambda w: file_in(w, "text.bam", b"@HD\tVN:1.6\n")),
                               r"column 'bam': bad_inputs/text.bam is a SAM text file"),
