@@ -59,12 +59,14 @@ lint: setup
 	$(BIN)/snakefmt --check Snakefile workflow/rules/
 	$(BIN)/snakemake --lint --cores 1
 
+# Unit tests on both cores, then the workflow tests (they share one demo run, so one process).
 test: setup demo-data lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 -m "not slow"
+	$(BIN)/pytest -q -m slow
 
 # The inner loop: unit tests only (no workflow runs; dry runs read the demo FASTQ heads).
 test-fast: setup demo-data
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q -n 2 -m "not slow"
 
 clean:
 	rm -rf results logs benchmarks resources/star .snakemake

@@ -90,6 +90,7 @@ def test_salmon_recovers_the_simulated_fragments_per_gene(tmp_path):
     assert np.corrcoef(np.log1p(counts), np.log1p(truth))[0, 1] > 0.999
 
 
+@pytest.mark.slow  # a dry run of the whole demo workflow
 def test_laptop_mode_plans_no_star_job_at_all(tmp_path):
     from conftest import link_inputs, run_workflow
 

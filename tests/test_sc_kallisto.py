@@ -95,6 +95,7 @@ def test_laptop_mode_counts_the_planted_cells_and_molecules_without_star(laptop_
     assert 0.97 <= np.median(ratio) <= 1.0 and ratio.min() > 0.9, (np.median(ratio), ratio.min())
 
 
+@pytest.mark.slow  # dry runs of the whole demo workflow
 @pytest.mark.parametrize("mode", ["standard", "laptop"])
 def test_a_gzipped_whitelist_is_refused_before_anything_runs(tmp_path, mode):
     from conftest import REPO, link_inputs, run_workflow
