@@ -13,6 +13,8 @@ TOOLS := STAR:rna-star samtools:samtools featureCounts:subread salmon:salmon kal
 # Aligners the benchmarks compare against (bench/xbp1_accuracy, bench/xbp1_fastq); not needed to run.
 BENCH_TOOLS := hisat2:hisat2 minimap2:minimap2 bowtie2:bowtie2
 DEMO_FASTQ := resources/demo/fastq/.complete
+# The demo's own config and sheets: config/ is the template for a real cohort and is never written.
+DEMO_CONFIG := resources/demo/config/config.yaml
 # As in an activated .venv: the workflow's shell rules run its `ire1seq` command.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
@@ -47,17 +49,17 @@ demo-data: $(DEMO_FASTQ)
 
 # FASTQ files are regenerated deterministically (too large to commit); the rest is committed.
 $(DEMO_FASTQ): $(VENV)/.installed $(wildcard ire1seq/demo/*.py)
-	$(BIN)/python -m ire1seq.demo --out resources/demo --sheets config
+	$(BIN)/python -m ire1seq.demo --out resources/demo --sheets resources/demo/config
 	touch $@
 
 demo: setup demo-data
-	$(BIN)/snakemake --cores $(CORES) --profile profiles/default
-	$(BIN)/snakemake --cores $(CORES) --profile profiles/default --report results/report.html
+	$(BIN)/snakemake --cores $(CORES) --profile profiles/default --configfile $(DEMO_CONFIG)
+	$(BIN)/snakemake --cores $(CORES) --profile profiles/default --configfile $(DEMO_CONFIG) --report results/report.html
 	@echo "Report: $$(pwd)/results/report.html"
 
 lint: setup
 	$(BIN)/snakefmt --check Snakefile workflow/rules/
-	$(BIN)/snakemake --lint --cores 1
+	$(BIN)/snakemake --lint --cores 1 --configfile $(DEMO_CONFIG)
 
 # Unit tests on both cores, then the workflow tests (they share one demo run, so one process).
 test: setup demo-data lint

@@ -11,11 +11,13 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+# The demo's config and sheets (config/ is the template for a real cohort; no test reads it).
+DEMO_CONFIG = Path("resources/demo/config")
 
 
 def link_inputs(workdir: Path) -> None:
-    """The demo's relative paths (config/, resources/) resolve in the temporary working dir."""
-    (workdir / "config").symlink_to(REPO / "config")
+    """The demo's relative paths (resources/, its config among them) resolve in the temporary
+    working dir."""
     (workdir / "resources").mkdir()
     for entry in (REPO / "resources").iterdir():
         if entry.name != "star":
@@ -35,11 +37,12 @@ def reduced_demo(workdir: Path, samples) -> Path:
 
     workdir.mkdir(parents=True)
     link_inputs(workdir)
-    (workdir / "config").unlink()
-    shutil.copytree(REPO / "config", workdir / "config")
+    shutil.copytree(REPO / DEMO_CONFIG, workdir / "config")
     for sheet in ("samples.tsv", "units.tsv"):
         edit_sheet(workdir / "config" / sheet, lambda table: table[table["sample"].isin(samples)])
     config = yaml.safe_load((workdir / "config" / "config.yaml").read_text())
+    for key in ("samples", "units", "clinical_table"):
+        config[key] = f"config/{Path(config[key]).name}"
     config["de"]["designs"], config["sc"]["datasets"], config["plots"]["xbp1_reads"] = {}, {}, []
     (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     return workdir
@@ -51,7 +54,11 @@ def workflow_env() -> dict:
 
 
 def run_workflow(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--cores", "2", *args]
+    """Snakemake in `workdir` on its own config/config.yaml (a reduced demo), else the demo's."""
+    own = workdir / "config" / "config.yaml"
+    configfile = own if own.exists() else workdir / DEMO_CONFIG / "config.yaml"
+    command = [str(SNAKEMAKE), "-s", str(REPO / "Snakefile"), "-d", str(workdir), "--cores", "2",
+               f"--configfile={configfile}", *args]  # fmt: skip
     return subprocess.run(command, capture_output=True, text=True, env=workflow_env())
 
 
@@ -75,7 +82,7 @@ def laptop_sc_run(tmp_path_factory) -> Path:
 
     workdir = tmp_path_factory.mktemp("sc_laptop")
     link_inputs(workdir)
-    config = yaml.safe_load((REPO / "config/config.yaml").read_text())
+    config = yaml.safe_load((REPO / DEMO_CONFIG / "config.yaml").read_text())
     targets = [*sc_targets(config["sc"]), "results/xbp1/pseudobulk.tsv"]
     result = run_workflow(workdir, "--config", "mode=laptop", "--", *targets)
     if result.returncode != 0:

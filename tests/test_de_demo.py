@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import DEMO_CONFIG
 
 from ire1seq.de.composition import for_subset
 from ire1seq.de.genesets import load_genesets
@@ -99,9 +100,9 @@ def test_a_sample_scored_alone_equals_its_score_in_the_cohort(demo_run, tmp_path
     counts = pd.read_csv(demo_run / "results" / "counts" / "bulk_counts.tsv", sep="\t")
     counts[["gene_id", "gene_name", sample]].to_csv(tmp_path / "counts.tsv", sep="\t", index=False)
     composition = for_subset(REPO / "resources" / "markers" / "human_blood.tsv", {"organism": "human", "assay": "bulk"})
-    controls = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["de"]["control_genes"]
+    controls = yaml.safe_load((REPO / DEMO_CONFIG / "config.yaml").read_text())["de"]["control_genes"]
     alone = sample_scores(
-        tmp_path / "counts.tsv", REPO / "resources" / "genesets", REPO / "config" / "samples.tsv",
+        tmp_path / "counts.tsv", REPO / "resources" / "genesets", REPO / DEMO_CONFIG / "samples.tsv",
         control_genes=controls, composition=composition,
     )  # fmt: skip
     alone = alone.set_index("sample").loc[sample]

@@ -26,7 +26,7 @@ XBP1_NAME = {"human": "XBP1", "mouse": "Xbp1"}
 
 
 def run(root: Path, *options: str) -> Path:
-    assert main(["--out", str(root / "resources" / "demo"), "--sheets", str(root / "config"), *options]) == 0
+    assert main(["--out", str(root / "resources" / "demo"), "--sheets", str(root / "config"), "--workdir", str(root), *options]) == 0
     return root
 
 

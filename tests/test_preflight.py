@@ -9,7 +9,7 @@ from ire1seq.preflight import check_config
 from ire1seq.schemas import validate_config
 from ire1seq.sheets import near_misses, select_samples
 
-from conftest import REPO
+from conftest import DEMO_CONFIG, REPO
 
 SCHEMA = REPO / "workflow/schemas/config.schema.yaml"
 
@@ -84,7 +84,7 @@ def test_near_misses_are_typos_in_free_text_columns_only():
 
 
 def test_config_errors_name_the_key_and_what_is_allowed():
-    shipped = yaml.safe_load((REPO / "config/config.yaml").read_text())
+    shipped = yaml.safe_load((REPO / DEMO_CONFIG / "config.yaml").read_text())
     for path, value, expected in [
         (("xbp1", "min_mapq"), "ten", "key 'xbp1.min_mapq': 'ten' is not allowed .*allowed: type integer, ≥ 0"),
         (("de", "alpha"), 5, "key 'de.alpha': 5 .*allowed: type number, > 0, < 1"),

@@ -92,14 +92,14 @@ def test_salmon_recovers_the_simulated_fragments_per_gene(tmp_path):
 
 @pytest.mark.slow  # a dry run of the whole demo workflow
 def test_laptop_mode_plans_no_star_job_at_all(tmp_path):
-    from conftest import link_inputs, run_workflow
+    from conftest import DEMO_CONFIG, link_inputs, run_workflow
 
     link_inputs(tmp_path)
     targets = ["results/counts/bulk_counts.tsv", "results/xbp1/bulk.tsv", "results/xbp1/pseudobulk.tsv"]
     planned = run_workflow(tmp_path, "-n", "--config", "mode=laptop", "--", *targets)
     assert planned.returncode == 0, planned.stderr[-3000:]
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", planned.stdout, re.MULTILINE))
-    sheet = (tmp_path / "config" / "samples.tsv").read_text()
+    sheet = (tmp_path / DEMO_CONFIG / "samples.tsv").read_text()
     bulk, single_cell = (str(len(re.findall(rf"\t{assay}\t", sheet))) for assay in ("bulk", "sc"))
     assert jobs["salmon_quant"] == jobs["xbp1_fastq"] == jobs["salmon_genes"] == bulk
     assert jobs["kallisto_bus"] == jobs["kallisto_matrix"] == jobs["xbp1_fastq_cells"] == single_cell

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pysam
 import pytest
-from conftest import REPO
+from conftest import DEMO_CONFIG, REPO
 
 TRUTH = REPO / "resources" / "demo" / "truth"
 pytestmark = pytest.mark.slow
@@ -20,7 +20,7 @@ def counts(demo_run):
 
 
 def test_every_bulk_sample_is_counted(counts):
-    samples = read(REPO / "config/samples.tsv")
+    samples = read(REPO / DEMO_CONFIG / "samples.tsv")
     bulk = samples.loc[samples["assay"] == "bulk", "sample"]
     assert list(counts.columns[1:]) == list(bulk)
     assert (counts[bulk].dtypes == "int64").all()

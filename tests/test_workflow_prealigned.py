@@ -5,7 +5,7 @@ import subprocess
 
 import pandas as pd
 import pytest
-from conftest import REPO, reduced_demo, run_workflow
+from conftest import DEMO_CONFIG, REPO, reduced_demo, run_workflow
 
 pytestmark = pytest.mark.slow
 SAMPLE = "P01_baseline"
@@ -24,7 +24,7 @@ def prealigned_run(demo_run, tmp_path_factory):
     shutil.copy(star, root / "reads.bam")
     fasta = REPO / "resources/demo/reference/human.fa"
     subprocess.run(["samtools", "view", "-C", "-T", fasta, "-o", root / "reads.cram", star], check=True)
-    row = read(REPO / "config/samples.tsv").set_index("sample").loc[[SAMPLE]]
+    row = read(REPO / DEMO_CONFIG / "samples.tsv").set_index("sample").loc[[SAMPLE]]
     sheet = pd.concat([row.rename(index={SAMPLE: name}) for name in ("as_bam", "as_cram")])
     sheet.loc["as_cram", "visit"] = "cycle1"  # one patient sample per visit, as the clinical checks require
     sheet.rename_axis("sample").to_csv(root / "samples.tsv", sep="\t")

@@ -16,7 +16,6 @@ import itertools
 import pstats
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,8 +23,10 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "resources" / "demo" / "config"
 RECORD = gzip.compress(b"@r1\nACGTACGTAC\n+\nIIIIIIIIII\n", mtime=0)
 
 
@@ -40,14 +41,17 @@ def write_cohort(workdir: Path, n_bulk: int, n_sc: int) -> None:
     for entry in (REPO / "resources").iterdir():
         if entry.name != "star":
             (workdir / "resources" / entry.name).symlink_to(entry)
-    shutil.copy(REPO / "config" / "config.yaml", workdir / "config")
-    demo = read(REPO / "config" / "samples.tsv")
+    config = yaml.safe_load((DEMO / "config.yaml").read_text())
+    for key in ("samples", "units", "clinical_table"):
+        config[key] = f"config/{Path(config[key]).name}"
+    (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    demo = read(DEMO / "samples.tsv")
     samples = pd.concat(
         [tile(demo[demo["assay"] == "bulk"], n_bulk), tile(demo[demo["assay"] == "sc"], n_sc)]
     )
     samples.drop(columns="template").to_csv(workdir / "config" / "samples.tsv", sep="\t", index=False)
-    write_units(workdir, samples, read(REPO / "config" / "units.tsv"))
-    write_clinical(workdir, samples, read(REPO / "config" / "clinical.tsv"))
+    write_units(workdir, samples, read(DEMO / "units.tsv"))
+    write_clinical(workdir, samples, read(DEMO / "clinical.tsv"))
 
 
 def tile(template: pd.DataFrame, n: int) -> pd.DataFrame:

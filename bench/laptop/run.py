@@ -66,12 +66,12 @@ def run_demo(cores: int, snakefile: Path, keep: Path | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = keep or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        (workdir / "config").symlink_to(REPO / "config")
         (workdir / "resources").mkdir()
         for entry in (REPO / "resources").iterdir():
             if entry.name not in ("star", "salmon", "kallisto"):
                 (workdir / "resources" / entry.name).symlink_to(entry)
-        command = [BIN / "snakemake", "-s", snakefile, "-d", workdir, "--cores", str(cores), "--config", "mode=laptop"]
+        command = [BIN / "snakemake", "-s", snakefile, "-d", workdir, "--cores", str(cores),
+                   "--configfile", REPO / "resources/demo/config/config.yaml", "--config", "mode=laptop"]  # fmt: skip
         log = workdir / "snakemake.log"
         start = time.perf_counter()
         with open(log, "w") as stderr:

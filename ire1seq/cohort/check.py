@@ -51,6 +51,7 @@ def summary(config: dict, samples: pd.DataFrame, units: pd.DataFrame, *, locate_
     lines.append("  units: " + ", ".join(f"{n} {layout}" for layout, n in layouts.items()))
     lines += _designs(config, samples)
     lines += _datasets(config, samples)
+    lines += _clinical(config)
     if locate_sites:
         lines += _genomes(config, samples)
     return lines
@@ -96,6 +97,46 @@ def _datasets(config: dict, samples: pd.DataFrame) -> list[str]:
         chosen = sc_dataset(samples, name, spec, config["samples"])
         lines.append(f"single-cell dataset {name}: {len(chosen)} samples ({', '.join(chosen.index[:6])})")
     return lines
+
+
+def _clinical(config: dict) -> list[str]:
+    """Patients matched between the clinical sheet and the blood samples, and who no model can use."""
+    if not config.get("clinical_table"):
+        return ["clinical: no clinical_table in the config (the clinical join is not run)"]
+    from ire1seq.clinical import join, outcomes, validate
+
+    settings = config["clinical"]
+    clinical, samples = validate.read_sheets(
+        config["clinical_table"],
+        config["samples"],
+        covariates=settings["covariates"],
+        sample_filter=settings["samples"],
+        baseline_visit=settings["baseline_visit"],
+        on_treatment_visit=settings["on_treatment_visit"],
+    )
+    visits = outcomes.score_visits(clinical)
+    joined, unmatched = join.join_visits(visits, samples, samples[["sample"]])
+    landmark = settings["on_treatment_visit"] or join.on_treatment_label(joined, settings["baseline_visit"])
+    per_patient = outcomes.patient_outcomes(
+        visits,
+        baseline_visit=settings["baseline_visit"],
+        landmark_visit=landmark,
+        exclude_baseline_grade_ge2=settings["exclude_baseline_grade_ge2"],
+    )
+    matched = joined.dropna(subset=["sample"])
+    per_visit = matched.groupby("visit", sort=False).size()
+    lines = [
+        f"clinical ({config['clinical_table']}): {clinical['subject'].nunique()} patients; "
+        f"{matched['subject'].nunique()} matched to {len(matched)} blood samples "
+        f"({', '.join(f'{visit} {n}' for visit, n in per_visit.items())}); on-treatment visit {landmark}",
+        f"  unmatched: {_counted(unmatched['reason'])}",
+        f"  left out of every outcome model: {_counted(per_patient['exclusion'].dropna())}",
+    ]
+    return lines
+
+
+def _counted(reasons: pd.Series) -> str:
+    return "none" if reasons.empty else "; ".join(f"{n} {reason}" for reason, n in reasons.value_counts().items())
 
 
 def _genomes(config: dict, samples: pd.DataFrame) -> list[str]:

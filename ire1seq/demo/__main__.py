@@ -1,4 +1,4 @@
-"""python -m ire1seq.demo --out resources/demo --sheets config [--no-fastq] [--scale F]"""
+"""python -m ire1seq.demo --out resources/demo --sheets resources/demo/config [--workdir DIR] [--no-fastq] [--scale F]"""
 
 import argparse
 import sys
@@ -23,8 +23,12 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--sheets",
         required=True,
-        help="directory for samples/units/clinical.tsv, e.g. config; paths in "
-        "units.tsv are relative to its parent (the workflow's working directory)",
+        help="directory for samples/units/clinical.tsv, e.g. resources/demo/config",
+    )
+    parser.add_argument(
+        "--workdir",
+        default=".",
+        help="the workflow's working directory: paths in units.tsv are relative to it (default .)",
     )
     parser.add_argument("--no-fastq", dest="fastq", action="store_false", help="skip FASTQ (truth unchanged)")
     parser.add_argument(
@@ -32,7 +36,7 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    generate(args.out, args.sheets, fastq=args.fastq, scale=args.scale)
+    generate(args.out, args.sheets, workdir=args.workdir, fastq=args.fastq, scale=args.scale)
     print(
         f"ire1seq demo: wrote {args.out} and {args.sheets} in {time.perf_counter() - began:.1f} s",
         file=sys.stderr,

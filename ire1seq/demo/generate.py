@@ -21,9 +21,9 @@ LISTED_STRANDEDNESS = {"reverse": "reverse", "none": "auto"}
 UNIT_COLUMNS = ["sample", "unit", "fq1", "fq2", "bam", "strandedness", "chemistry", "matrix"]
 
 
-def generate(out: Path, sheets: Path, fastq: bool = True, scale: float = 1.0) -> None:
-    """Demo cohort into `out`, sheets into `sheets`; sheet paths are relative to `sheets`' parent
-    (the workflow's working directory). Without `fastq` the truth is the same, only no FASTQ."""
+def generate(out: Path, sheets: Path, *, workdir: Path = Path("."), fastq: bool = True, scale: float = 1.0) -> None:
+    """Demo cohort into `out`, sheets into `sheets`; sheet paths are relative to `workdir` (the
+    workflow's working directory). Without `fastq` the truth is the same, only no FASTQ."""
     out, sheets = Path(out), Path(sheets)
     genomes = {organism: build_genome(organism) for organism in CONTIGS}
     for genome in genomes.values():
@@ -69,7 +69,7 @@ def generate(out: Path, sheets: Path, fastq: bool = True, scale: float = 1.0) ->
         write_table(table, out / "truth" / f"{name}.tsv")
     write_table(cohort.samples, sheets / "samples.tsv")
     write_table(
-        units_table(cohort.bulk, list(sc_samples["sample"]), out, sheets.parent), sheets / "units.tsv"
+        units_table(cohort.bulk, list(sc_samples["sample"]), out, Path(workdir)), sheets / "units.tsv"
     )
     write_table(clinical_table(cohort.patients), sheets / "clinical.tsv")
 

@@ -68,12 +68,22 @@ def is_paired_end(sample):
     return sample_units(sample)["fq2"].notna().all()
 
 
+# A gzipped genome FASTA or GTF is decompressed once under results/resources/ (decompress_reference
+# in ref.smk), never beside the input; plain files are used where they are.
+def reference(genome, kind):
+    """The path rules read genome `genome`'s `kind` (fasta, gtf) from."""
+    path = config["genomes"][genome][kind]
+    if is_gzipped(path):
+        return f"results/resources/{genome}.{kind}"
+    return path
+
+
 def get_fasta(wildcards):
-    return config["genomes"][genome_of(wildcards.sample)]["fasta"]
+    return reference(genome_of(wildcards.sample), "fasta")
 
 
 def get_gtf(wildcards):
-    return config["genomes"][genome_of(wildcards.sample)]["gtf"]
+    return reference(genome_of(wildcards.sample), "gtf")
 
 
 def get_site(wildcards):

@@ -167,7 +167,7 @@ rule kallisto_index:
 rule kallisto_t2g:
     input:
         transcripts=get_transcripts,
-        gtf=lambda wc: config["genomes"][wc.genome]["gtf"],
+        gtf=lambda wc: reference(wc.genome, "gtf"),
     output:
         "resources/kallisto/{genome}.t2g.tsv",
     log:

@@ -1,8 +1,29 @@
+rule decompress_reference:
+    input:
+        lambda wc: config["genomes"][wc.genome][wc.kind],
+    output:
+        "results/resources/{genome}.{kind}",
+    log:
+        "logs/decompress_reference/{genome}.{kind}.log",
+    benchmark:
+        "benchmarks/decompress_reference/{genome}.{kind}.tsv"
+    wildcard_constraints:
+        kind="fasta|gtf",
+    conda:
+        "../../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wc, attempt: 500 * attempt,
+        runtime=30,
+    shell:
+        "gzip -dc {input} > {output} 2> {log}"
+
+
 # The GTFs, checked against the contigs of their FASTA (recorded by xbp1_locate) and of the
 # pre-aligned BAM/CRAM files, before anything is counted.
 rule gene_table:
     input:
-        gtfs=[genome["gtf"] for genome in config["genomes"].values()],
+        gtfs=[reference(genome, "gtf") for genome in config["genomes"]],
         sites=expand("results/xbp1/site/{genome}.json", genome=config["genomes"]),
         alignments=[get_user_alignment_of(s) for s in samples.index if is_prealigned(s)],
     output:
@@ -28,8 +49,8 @@ rule gene_table:
 # only when it is given as a known junction, so the located site goes into the index.
 rule star_index:
     input:
-        fasta=lambda wc: config["genomes"][wc.genome]["fasta"],
-        gtf=lambda wc: config["genomes"][wc.genome]["gtf"],
+        fasta=lambda wc: reference(wc.genome, "fasta"),
+        gtf=lambda wc: reference(wc.genome, "gtf"),
         sjdb="results/xbp1/site/{genome}.sjdb.tsv",
     output:
         directory("resources/star/{genome}"),

@@ -6,7 +6,7 @@
 
 rule xbp1_locate:
     input:
-        fasta=lambda wc: config["genomes"][wc.genome]["fasta"],
+        fasta=lambda wc: reference(wc.genome, "fasta"),
     output:
         site="results/xbp1/site/{genome}.json",
         sjdb="results/xbp1/site/{genome}.sjdb.tsv",
@@ -34,7 +34,7 @@ rule xbp1_quant:
     input:
         unpack(get_xbp1_alignments),
         site="results/xbp1/site/{genome}.json",
-        fasta=lambda wc: config["genomes"][wc.genome]["fasta"],
+        fasta=lambda wc: reference(wc.genome, "fasta"),
     output:
         "results/xbp1/alignments/{genome}.tsv",
     log:
