@@ -28,7 +28,13 @@ include: "workflow/rules/counts.smk"
 include: "workflow/rules/xbp1.smk"
 include: "workflow/rules/de.smk"
 include: "workflow/rules/sc.smk"
-include: "workflow/rules/clinical.smk"
+
+
+if config.get("clinical_table"):
+
+    include: "workflow/rules/clinical.smk"
+
+
 include: "workflow/rules/laptop.smk"
 include: "workflow/rules/qc.smk"
 

@@ -1,9 +1,12 @@
-import sys
+"""Rule clinical_plots: the four clinical figures from the clinical tables."""
+
 from pathlib import Path
 
-sys.stderr = open(snakemake.log[0], "w")
+from ire1seq.step import run_step
 
-from ire1seq.clinical.plots import plot_clinical
-
-tables_dir = Path(snakemake.input.association).parent
-plot_clinical(tables_dir, Path(snakemake.output[0]).parent, dpi=snakemake.params.dpi)
+run_step(
+    snakemake,
+    "ire1seq.clinical.plots.plot_clinical",
+    tables_dir=Path(snakemake.input.association).parent,
+    plot_dir=Path(snakemake.output[0]).parent,
+)

@@ -1,17 +1,18 @@
-import logging
-import sys
+"""Rule clinical_tables: readouts joined to the clinical sheet, outcomes and association models."""
+
 from pathlib import Path
 
-sys.stderr = open(snakemake.log[0], "w")
-logging.basicConfig(stream=sys.stderr, level=logging.INFO)
-
-from ire1seq.clinical.pipeline import build_tables, write_tables
+from ire1seq.step import run_step
 
 params = snakemake.params
-tables = build_tables(
-    snakemake.input.clinical,
-    snakemake.input.samples,
-    snakemake.input.scores,
+run_step(
+    snakemake,
+    "ire1seq.clinical.pipeline.run_clinical_tables",
+    clinical=snakemake.input.clinical,
+    samples=snakemake.input.samples,
+    scores=snakemake.input.scores,
+    qc=snakemake.input.qc,
+    outdir=Path(snakemake.output.association).parent,
     baseline_visit=params.baseline_visit,
     on_treatment_visit=params.on_treatment_visit,
     covariates=params.covariates,
@@ -23,4 +24,3 @@ tables = build_tables(
     bootstrap=params.bootstrap,
     seed=params.seed,
 )
-write_tables(tables, Path(snakemake.output.association).parent)

@@ -260,6 +260,7 @@ CONFIG_CASES = {
     "config_confounded_design": (set_key("de.designs", {"d": {"subset": {"organism": "mouse", "assay": "bulk"}, "formula": "~ subject + treatment",
                                                               "contrasts": {"c": {"variable": "treatment", "test": "paclitaxel", "base": "vehicle"}}}}), r"design d: formula '~ subject \+ treatment' is not full rank"),
     "config_plot_sample_unknown": (set_key("plots.xbp1_reads", ["P99_baseline"]), r"plots.xbp1_reads names P99_baseline"),
+    "config_clinical_visit_unknown": (set_key("clinical.on_treatment_visit", "cycle9"), r"config clinical.on_treatment_visit is 'cycle9'"),
     "config_sc_subset_selects_bulk": (set_key("sc.datasets", {"drg": {"subset": {"organism": "mouse"}}}),
                                       r"sc.datasets.drg: subset .* also selects non-single-cell samples"),
 }  # fmt: skip
@@ -295,6 +296,50 @@ SHEET_CASES = {
 }  # fmt: skip
 
 
+def clinical_change(change):
+    """A change of the workspace's clinical.tsv, read as text as the sample sheets are."""
+    return sheet_change("clinical.tsv", change)
+
+
+def clinical_cell(subject: str, visit: str, column: str, value):
+    def change(table):
+        table.loc[(table["subject"] == subject) & (table["visit"] == visit), column] = value
+        return table
+
+    return clinical_change(change)
+
+
+# Checked when the workflow parses its config (ire1seq.preflight → clinical.validate.check_config).
+CLINICAL_CASES = {
+    "clinical_grade_column_missing": (clinical_change(lambda t: t.drop(columns="ctcae_sensory_grade")),
+                                      r"clinical table config/clinical.tsv, line 1 \(header\): column 'ctcae_sensory_grade' is missing"),
+    "clinical_grade_out_of_range": (clinical_cell("P01", "cycle1", "ctcae_sensory_grade", "7"),
+                                    r"clinical table config/clinical.tsv, line 3 \(subject P01, visit cycle1\), column 'ctcae_sensory_grade'"),
+    "clinical_day_not_a_number": (clinical_cell("P01", "cycle2", "day", "day 42"), r"line 4 \(subject P01, visit cycle2\), column 'day'"),
+    "clinical_duplicate_visit": (clinical_change(lambda t: pd.concat([t, t.iloc[[1]]], ignore_index=True)),
+                                 r"subject P01 visit cycle1 already appears on line 3"),
+    "clinical_dose_decreases": (clinical_cell("P01", "cycle2", "cum_dose_mg_m2", "100"),
+                                r"column 'cum_dose_mg_m2': 100 is lower than at an earlier visit"),
+    "clinical_visit_label_differs": (set_cell("samples.tsv", "P25_baseline", "visit", "Baseline"),
+                                     r"sample P25_baseline\), column 'visit': label 'Baseline' never appears"),
+    "clinical_covariate_missing": (lambda work: set_config(work, "clinical.covariates", ["age", "weight"]),
+                                   r"column 'weight' is missing"),
+    "clinical_baseline_visit_unknown": (lambda work: set_config(work, "clinical.baseline_visit", "screening"),
+                                        r"config clinical.baseline_visit is 'screening'"),
+    "clinical_primary_model_of_other_timepoint": (lambda work: set_config(work, "clinical.primary", {"timepoint": "baseline", "model": "cox_tv"}),
+                                                  r"config clinical.primary has timepoint 'baseline' and model 'cox_tv'"),
+    "clinical_filter_matches_nothing": (lambda work: set_config(work, "clinical.samples", {"tissue": "plasma"}),
+                                        r"no sample has \{'tissue': 'plasma'\}"),
+}  # fmt: skip
+
+
+def set_config(work: Path, key: str, value) -> None:
+    path = work / "config" / "config.yaml"
+    config = yaml.safe_load(path.read_text())
+    set_key(key, value)(config)
+    path.write_text(yaml.safe_dump(config))
+
+
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
     """A small copy of the demo whose config/ the cases may change: five samples, no designs."""
@@ -322,6 +367,25 @@ def test_sheet_checks_refuse_bad_rows(case, workspace, tmp_path, monkeypatch):
     with pytest.raises(InputError) as caught:
         samples = load_samples("config/samples.tsv", schemas / "samples.schema.yaml", ["human", "mouse"])
         load_units("config/units.tsv", schemas / "units.schema.yaml", samples)
+    assert_refused(1, str(caught.value), message, before, work / "config")
+
+
+@pytest.mark.parametrize("case", sorted(CLINICAL_CASES))
+def test_clinical_checks_refuse_bad_sheets_and_settings(case, workspace, tmp_path, monkeypatch):
+    """The clinical checks the workflow runs when it parses its config, as preflight calls them."""
+    from ire1seq.clinical.validate import check_config
+    from ire1seq.errors import InputError
+    from ire1seq.schemas import validate_config
+
+    work = copy_workspace(workspace, tmp_path)
+    change, message = CLINICAL_CASES[case]
+    change(work)
+    before = snapshot(work / "config")
+    monkeypatch.chdir(work)
+    config = yaml.safe_load((work / "config" / "config.yaml").read_text())
+    with pytest.raises(InputError) as caught:
+        validate_config(config, REPO / "workflow" / "schemas" / "config.schema.yaml", ["config/config.yaml"])
+        check_config(config)
     assert_refused(1, str(caught.value), message, before, work / "config")
 
 

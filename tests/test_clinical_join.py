@@ -82,6 +82,23 @@ def test_xbp1_readouts_of_imprecise_samples_missing_and_counted(cohort, tmp_path
     assert association.loc[("fraction_spliced", "baseline", "cox"), "n"] == 7
 
 
+def test_samples_that_failed_qc_enter_no_model_and_are_listed(cohort, tmp_path):
+    failed, warned = "P03_cycle1", "P05_baseline"
+    qc = cohort["scores"][["sample"]].assign(qc_status="pass", qc_reasons="")
+    qc.loc[qc["sample"] == failed, ["qc_status", "qc_reasons"]] = ["fail", "mapping rate 21% below 50%"]
+    qc.loc[qc["sample"] == warned, ["qc_status", "qc_reasons"]] = ["warn", "XBP1 readout not ok"]
+    qc.to_csv(tmp_path / "qc.tsv", sep="\t", index=False)
+    result = tables(cohort, tmp_path, qc_path=tmp_path / "qc.tsv")
+    visits = result["visits"].set_index("sample")
+    assert visits.loc[failed, ["fraction_spliced", "score_noise"]].isna().all()  # every readout, not only XBP1
+    assert visits.loc[warned, ["fraction_spliced", "score_noise"]].notna().all()  # a warning keeps the sample
+    unmatched = result["unmatched"]
+    row = unmatched[unmatched["sample"] == failed]
+    assert row[["subject", "visit"]].values.tolist() == [["P03", "cycle1"]]
+    assert row["reason"].item() == "failed QC (mapping rate 21% below 50%); readouts left out"
+    assert np.isnan(result["patients"].set_index("subject").loc["P03", "change_fraction_spliced"])
+
+
 def test_patients_with_grade2_at_baseline_left_out_and_listed(cohort, tmp_path):
     clinical = cohort["clinical"]
     clinical.loc[

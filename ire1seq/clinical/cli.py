@@ -38,6 +38,9 @@ def register(subparsers) -> None:
         "--samples", required=True, help="samples.tsv (sample, subject, organism, tissue, assay, visit, ...)"
     )
     parser.add_argument("--scores", required=True, help="per-sample readouts (results/scores/samples.tsv)")
+    parser.add_argument(
+        "--qc", help="per-sample QC (results/qc/samples.tsv): samples with qc_status fail enter no model"
+    )
     parser.add_argument("-o", "--outdir", required=True, type=Path, help="directory for the tables")
     parser.add_argument(
         "--baseline-visit",
@@ -104,17 +107,23 @@ def _primary(text: str) -> dict:
 
 
 def run(args) -> None:
-    from ire1seq.clinical.pipeline import build_tables, write_tables
-    from ire1seq.clinical.plots import plot_clinical
+    from ire1seq.clinical.pipeline import TABLES, run_clinical_tables
+    from ire1seq.clinical.plots import PLOTS, plot_clinical
+    from ire1seq.io import refuse_overwrite
 
     if args.bootstrap < 100:
         raise InputError(
             f"--bootstrap {args.bootstrap} is too few resamples for a 95% interval; use at least 100."
         )
-    tables = build_tables(
-        args.clinical,
-        args.samples,
-        args.scores,
+    plots = args.plots or args.outdir / "plots"
+    outputs = [args.outdir / f"{name}.{kind}" for name in TABLES for kind in ("tsv", "parquet")]
+    refuse_overwrite([*outputs, *(plots / name for name in PLOTS)], [args.clinical, args.samples, args.scores, args.qc])
+    run_clinical_tables(
+        clinical=args.clinical,
+        samples=args.samples,
+        scores=args.scores,
+        qc=args.qc,
+        outdir=args.outdir,
         baseline_visit=args.baseline_visit,
         on_treatment_visit=args.on_treatment_visit,
         covariates=args.covariates,
@@ -126,5 +135,4 @@ def run(args) -> None:
         bootstrap=args.bootstrap,
         seed=args.seed,
     )
-    write_tables(tables, args.outdir)
-    plot_clinical(args.outdir, args.plots or args.outdir / "plots")
+    plot_clinical(tables_dir=args.outdir, plot_dir=plots)

@@ -36,6 +36,28 @@ def mask_unusable_xbp1(scores: pd.DataFrame, path) -> pd.DataFrame:
     return masked
 
 
+def mask_failed_qc(scores: pd.DataFrame, qc_path, readouts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every readout set missing for the samples that failed QC (results/qc/samples.tsv:
+    qc_status fail), and the sample, reason rows that say so in unmatched.tsv."""
+    from ire1seq.io import read_tsv
+
+    qc = read_tsv(qc_path, "QC table", dtype=str, keep_default_na=False)
+    missing = {"sample", "qc_status", "qc_reasons"} - set(qc.columns)
+    if missing:
+        raise InputError(f"QC table {qc_path}, line 1 (header): column(s) {sorted(missing)} missing; rerun rule sample_qc.")
+    failed = qc[(qc["qc_status"] == "fail") & qc["sample"].isin(scores["sample"])]
+    masked = scores.copy()
+    masked.loc[masked["sample"].isin(failed["sample"]), list(readouts)] = float("nan")
+    if len(failed):
+        log.warning(
+            "%d sample(s) failed QC and enter no model (%s); they are listed in unmatched.tsv.",
+            len(failed),
+            ", ".join(failed["sample"]),
+        )
+    rows = pd.DataFrame({"sample": failed["sample"], "reason": "failed QC (" + failed["qc_reasons"] + "); readouts left out"})
+    return masked, rows
+
+
 def masked_readouts(joined: pd.DataFrame, readouts) -> pd.DataFrame:
     """subject, visit, readout of each patient sample whose XBP1 readout was set missing."""
     xbp1 = [r for r in readouts if is_xbp1(r)]

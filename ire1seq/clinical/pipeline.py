@@ -23,6 +23,7 @@ def build_tables(
     on_treatment_visit: str | None = None,
     covariates=(),
     readouts=None,
+    qc_path=None,
     sample_filter: dict | None = None,
     primary: dict | None = None,
     exclude_baseline_grade_ge2: bool = True,
@@ -30,9 +31,10 @@ def build_tables(
     bootstrap: int = 2000,
     seed: int = 1,
 ) -> dict[str, pd.DataFrame]:
-    """The five clinical tables (SPEC §5), keyed visits, patients, tte, association, unmatched.
+    """The five clinical tables (docs/clinical.md), keyed visits, patients, tte, association, unmatched.
 
     primary: {readout, timepoint, model} of the primary endpoint (defaults: see validate.resolve_primary).
+    qc_path: results/qc/samples.tsv; samples that failed QC enter no model (listed in unmatched).
     """
     clinical, samples = validate.read_sheets(
         clinical_path,
@@ -45,7 +47,12 @@ def build_tables(
     scores, readouts = validate.read_scores(scores_path, readouts)
     primary = validate.resolve_primary(primary, readouts, scores_path)
     visits = outcomes.score_visits(clinical)
-    joined, unmatched = join.join_visits(visits, samples, join.mask_unusable_xbp1(scores, scores_path))
+    scores = join.mask_unusable_xbp1(scores, scores_path)
+    failed_qc = pd.DataFrame(columns=join.UNMATCHED_COLUMNS)
+    if qc_path is not None:
+        scores, failed_qc = join.mask_failed_qc(scores, qc_path, readouts)
+        failed_qc = samples[["sample", "subject", "visit"]].merge(failed_qc, on="sample")
+    joined, unmatched = join.join_visits(visits, samples, scores)
     if on_treatment_visit is None:
         on_treatment_visit = join.on_treatment_label(joined, baseline_visit)
         log.info("on-treatment visit: %s (first sampled visit after %s)", on_treatment_visit, baseline_visit)
@@ -83,8 +90,16 @@ def build_tables(
         "patients": patients,
         "tte": per_patient[tte_columns].rename_axis("subject").reset_index(),
         "association": table,
-        "unmatched": pd.concat([unmatched, join.excluded(per_patient)], ignore_index=True),
+        "unmatched": pd.concat(
+            [unmatched, failed_qc.reindex(columns=join.UNMATCHED_COLUMNS), join.excluded(per_patient)],
+            ignore_index=True,
+        ),
     }
+
+
+def run_clinical_tables(*, clinical, samples, scores, qc, outdir, **settings) -> None:
+    """Rule clinical_tables: the five tables into `outdir`; `settings` as in build_tables."""
+    write_tables(build_tables(clinical, samples, scores, qc_path=qc, **settings), outdir)
 
 
 def write_tables(tables: dict[str, pd.DataFrame], outdir) -> None:

@@ -17,6 +17,7 @@ from statsmodels.duration.survfunc import SurvfuncRight
 
 from ire1seq.clinical.association import TIMEPOINTS
 from ire1seq.io import read_tsv
+from ire1seq.plotting import save_figure
 
 GROUPS = {0: "grade < 2", 1: "grade ≥ 2"}
 COLOURS = {0: "tab:blue", 1: "tab:red"}
@@ -181,7 +182,7 @@ def trajectories(visits: pd.DataFrame, patients: pd.DataFrame, primary: pd.Serie
     return fig
 
 
-def plot_clinical(tables_dir, plot_dir, dpi: int = 120) -> list[Path]:
+def plot_clinical(*, tables_dir, plot_dir) -> list[Path]:
     """Draw the four clinical figures from the tables in tables_dir; return their paths."""
     tables = {
         name: read_tsv(
@@ -201,5 +202,5 @@ def plot_clinical(tables_dir, plot_dir, dpi: int = 120) -> list[Path]:
     paths = [Path(plot_dir) / name for name in PLOTS]
     Path(plot_dir).mkdir(parents=True, exist_ok=True)
     for fig, path in zip(figures, paths):
-        fig.savefig(path, dpi=dpi)
+        save_figure(fig, path)
     return paths

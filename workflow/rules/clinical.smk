@@ -1,4 +1,5 @@
-# Per-sample readouts joined to patients' CIPN outcomes (ire1seq.clinical); SPEC §5.
+# Per-sample readouts joined to patients' CIPN outcomes (ire1seq.clinical; rules in docs/clinical.md).
+# Included only when the config names a clinical_table. Samples that fail QC enter no model.
 
 
 rule clinical_tables:
@@ -6,6 +7,7 @@ rule clinical_tables:
         clinical=config["clinical_table"],
         samples=config["samples"],
         scores="results/scores/samples.tsv",
+        qc="results/qc/samples.tsv",
     output:
         visits="results/clinical/visits.tsv",
         patients="results/clinical/patients.tsv",
@@ -82,7 +84,5 @@ rule clinical_plots:
     resources:
         mem_mb=lambda wc, attempt: 2000 * attempt,
         runtime=10,
-    params:
-        dpi=120,
     script:
         "../../scripts/clinical_plots.py"
