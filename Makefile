@@ -58,6 +58,8 @@ demo: setup demo-data
 	@echo "Report: $$(pwd)/results/report.html"
 
 lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/snakefmt --check Snakefile workflow/rules/
 	$(BIN)/snakemake --lint --cores 1 --configfile $(DEMO_CONFIG)
 

@@ -69,6 +69,8 @@ def run_count_matrix(*, tables: dict, declared: dict, genes, counts_out, strande
     def read(paths):
         return read_star_counts(paths[0]) if len(paths) == 1 else read_featurecounts(dict(zip(STRAND_COLUMNS, paths)))
 
-    matrix, strandedness = merge_counts({s: read(p) for s, p in tables.items()}, declared, read_tsv(genes, "gene table"))
+    matrix, strandedness = merge_counts(
+        {s: read(p) for s, p in tables.items()}, declared, read_tsv(genes, "gene table")
+    )
     write_table(matrix, counts_out)
     write_table(strandedness, strandedness_out)

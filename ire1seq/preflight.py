@@ -62,12 +62,16 @@ def check_genome(config: dict, organism: str) -> None:
         if path is None:
             raise InputError(f"{where} is not set; salmon and kallisto need the transcript FASTA of the GTF.")
         if not Path(path).is_file():
-            raise InputError(f"{where}: file {path} does not exist; fix the path (relative paths are from the working directory).")
+            raise InputError(
+                f"{where}: file {path} does not exist; fix the path (relative paths are from the working directory)."
+            )
         head = _first_line(path, where)
         if first and not head.startswith(first):
             raise InputError(f"{where}: {path} does not start with '>' ; give a (gzipped) FASTA file.")
         if key == "gtf" and len(head.split("\t")) != 9:
-            raise InputError(f"{where}: {path} does not have GTF's 9 tab-separated columns on its first line; give a GTF annotation.")
+            raise InputError(
+                f"{where}: {path} does not have GTF's 9 tab-separated columns on its first line; give a GTF annotation."
+            )
 
 
 def _first_line(path, where: str) -> str:

@@ -76,14 +76,16 @@ def sample_qc(
     median_genes = table["genes_detected"].groupby(organism).transform("median")
     checks = {
         "fail": {
-            "mapping rate below {:.0%}".format(min_mapping_rate): table["mapping_rate"] < min_mapping_rate,
+            f"mapping rate below {min_mapping_rate:.0%}": table["mapping_rate"] < min_mapping_rate,
             "no reads counted in any gene": table["genes_detected"] == 0,
             "FASTQ problem": table["fastq_problem"].notna(),
         },
         "warn": {
             f"genes detected below {min_genes_share:.0%} of the organism's median": table["genes_detected"]
             < min_genes_share * median_genes,
-            "declared strandedness contradicted by the reads": table["strandedness"].isin(["forward", "reverse", "none"])
+            "declared strandedness contradicted by the reads": table["strandedness"].isin(
+                ["forward", "reverse", "none"]
+            )
             & table["inferred_strandedness"].notna()
             & (table["strandedness"] != table["inferred_strandedness"]),
             "XBP1 readout not ok": table["xbp1_status"].notna() & (table["xbp1_status"] != "ok"),
@@ -100,7 +102,9 @@ def sample_qc(
     return table.reset_index()[COLUMNS]
 
 
-def run_sample_qc(*, samples, mapping_logs: dict, counts, strandedness, xbp1, reads_checks=(), thresholds: dict, out) -> None:
+def run_sample_qc(
+    *, samples, mapping_logs: dict, counts, strandedness, xbp1, reads_checks=(), thresholds: dict, out
+) -> None:
     """Workflow step: the QC table of every sample of the sheet (tables absent from a run are skipped)."""
     from ire1seq.io import read_tsv, write_table
     from ire1seq.sheets import read_sheet
@@ -138,5 +142,7 @@ def run_summary(*, qc_table, unmatched=None, left_out: dict) -> list[str]:
             lines.append(f"{step} leaves out {len(samples)} sample(s) differing from its subset in one column: {shown}")
     if unmatched and Path(unmatched).is_file():
         for row in pd.read_csv(unmatched, sep="\t", dtype=str).itertuples(index=False):
-            lines.append("clinical join leaves out: " + ", ".join(f"{k}={v}" for k, v in row._asdict().items() if pd.notna(v)))
+            lines.append(
+                "clinical join leaves out: " + ", ".join(f"{k}={v}" for k, v in row._asdict().items() if pd.notna(v))
+            )
     return lines

@@ -59,7 +59,7 @@ def count_lines(path) -> int:
         opener = None
     lines = 0
     try:
-        with (opener.open(path, "rb") if opener else open(path, "rb")) as handle:
+        with opener.open(path, "rb") if opener else open(path, "rb") as handle:
             while chunk := handle.read(CHUNK):
                 lines += chunk.count(b"\n")
                 last = chunk[-1:]
@@ -69,7 +69,9 @@ def count_lines(path) -> int:
             f"{lines}. Copy or download the file again."
         ) from None
     except (OSError, zlib.error) as err:
-        raise InputError(f"FASTQ file {path} could not be decompressed near line {lines} ({err}); copy it again.") from None
+        raise InputError(
+            f"FASTQ file {path} could not be decompressed near line {lines} ({err}); copy it again."
+        ) from None
     return lines + (lines > 0 and last != b"\n")
 
 
@@ -85,7 +87,9 @@ def check_units(units, prefix: int = 2_000) -> list[dict]:
         lines = {fq: count_lines(fq) for fq in (fq1, fq2) if fq}
         for fq, n in lines.items():
             if n % 4:
-                raise InputError(f"FASTQ file {fq} has {n} lines, not four per read: it is cut short or damaged. Copy it again.")
+                raise InputError(
+                    f"FASTQ file {fq} has {n} lines, not four per read: it is cut short or damaged. Copy it again."
+                )
         if fq2 and lines[fq1] != lines[fq2]:
             raise InputError(
                 f"FASTQ files {fq1} and {fq2} have different numbers of reads ({lines[fq1] // 4} and "

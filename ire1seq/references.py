@@ -54,7 +54,9 @@ def check_contigs(gtf, gtf_contigs: set, other: str, other_contigs) -> None:
     if gtf_contigs & other_contigs:
         missing = sorted(gtf_contigs - other_contigs)
         if missing:
-            log.warning("%s lacks %d contig(s) of GTF %s (e.g. %s); genes there count 0", other, len(missing), gtf, missing[0])
+            log.warning(
+                "%s lacks %d contig(s) of GTF %s (e.g. %s); genes there count 0", other, len(missing), gtf, missing[0]
+            )
         return
     alias = {contig_key(c): c for c in other_contigs}
     pairs = [(c, alias[contig_key(c)]) for c in sorted(gtf_contigs) if contig_key(c) in alias]

@@ -38,10 +38,14 @@ def transcript_gene_map(gtf) -> pd.DataFrame:
     try:
         table = create_transcript_gene_map_from_annotation(gtf)
     except (KeyError, ValueError, pd.errors.ParserError) as err:
-        raise InputError(f"GTF {gtf} could not be read for transcript_id and gene_id ({err}); give a GTF (not GFF3).") from None
+        raise InputError(
+            f"GTF {gtf} could not be read for transcript_id and gene_id ({err}); give a GTF (not GFF3)."
+        ) from None
     table = table.dropna().drop_duplicates("transcript_id")
     if table.empty:
-        raise InputError(f"GTF {gtf} has no transcript_id/gene_id pairs; give the GTF of the transcript FASTA salmon indexed.")
+        raise InputError(
+            f"GTF {gtf} has no transcript_id/gene_id pairs; give the GTF of the transcript FASTA salmon indexed."
+        )
     return table
 
 
@@ -52,7 +56,9 @@ def strand_fragments(lib_format_counts) -> tuple:
         data = json.loads(path.read_text())
         return sum(int(data.get(k, 0)) for k in FORWARD), sum(int(data.get(k, 0)) for k in REVERSE)
     except (OSError, json.JSONDecodeError, TypeError, ValueError) as err:
-        raise InputError(f"salmon library report {path} could not be read ({err}); re-run salmon quant for this sample.") from None
+        raise InputError(
+            f"salmon library report {path} could not be read ({err}); re-run salmon quant for this sample."
+        ) from None
 
 
 def gene_counts(quant_sf, tx2gene: pd.DataFrame) -> pd.Series:
@@ -63,7 +69,9 @@ def gene_counts(quant_sf, tx2gene: pd.DataFrame) -> pd.Series:
     try:
         names = pd.read_csv(path, sep="\t", usecols=["Name"])["Name"]
     except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise InputError(f"salmon output {path} is not a quant.sf table ({err}); re-run salmon quant for this sample.") from None
+        raise InputError(
+            f"salmon output {path} is not a quant.sf table ({err}); re-run salmon quant for this sample."
+        ) from None
     missing = sorted(set(names.str.split(".").str[0]) - set(tx2gene["transcript_id"].str.split(".").str[0]))
     if missing:
         raise InputError(

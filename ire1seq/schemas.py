@@ -6,9 +6,8 @@ the key path (or column), the value and what the schema allows, never as a dump 
 
 from pathlib import Path
 
+from ire1seq.data import SCHEMAS
 from ire1seq.errors import InputError
-
-SCHEMAS = Path(__file__).resolve().parents[1] / "workflow" / "schemas"
 
 
 def schema_path(name: str) -> Path:

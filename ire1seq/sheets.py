@@ -111,7 +111,9 @@ def check_unit(unit: dict, samples: pd.DataFrame, where: str) -> None:
 
 def check_file(path, column: str, where: str) -> None:
     if not Path(path).exists():
-        raise InputError(f"{where}, column '{column}': file {path} does not exist; fix the path (relative paths are from the working directory).")
+        raise InputError(
+            f"{where}, column '{column}': file {path} does not exist; fix the path (relative paths are from the working directory)."
+        )
 
 
 def check_fastq_head(path, column: str, where: str) -> None:
@@ -207,7 +209,9 @@ def select_samples(samples: pd.DataFrame, subset: dict, *, sheet, what: str, req
     for column, wanted in subset.items():
         keep &= _matches(samples, column, wanted, sheet=sheet, what=what)
     if required and not keep.any():
-        raise InputError(f"{what}: no sample of {sheet} matches subset {subset}; check the subset values against the sheet.")
+        raise InputError(
+            f"{what}: no sample of {sheet} matches subset {subset}; check the subset values against the sheet."
+        )
     return samples[keep]
 
 

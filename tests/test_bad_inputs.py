@@ -20,10 +20,11 @@ import pysam
 import pytest
 import xbp1_bams as fx
 import yaml
-from conftest import REPO, edit_sheet, reduced_demo, run_workflow
 
 from ire1seq.cli import main
 from ire1seq.xbp1.site import locate, write_site
+
+from conftest import REPO, edit_sheet, reduced_demo, run_workflow
 
 # --- the harness ------------------------------------------------------------------------------
 
@@ -409,4 +410,6 @@ def test_dry_run_shows_a_sheet_error_as_one_message(workspace, tmp_path):
     change, message = SHEET_CASES["units_fastq_used_twice"]
     change(work)
     result = run_workflow(work, "--dry-run")
-    assert_refused(result.returncode, result.stdout + result.stderr, message, snapshot(work / "config"), work / "config")
+    assert_refused(
+        result.returncode, result.stdout + result.stderr, message, snapshot(work / "config"), work / "config"
+    )

@@ -1,9 +1,10 @@
 """`ire1seq check` on the demo and on broken copies of its config: summary, or the problem named."""
 
 import yaml
-from conftest import DEMO_CONFIG, REPO
 
 from ire1seq.cli import main
+
+from conftest import DEMO_CONFIG, REPO
 
 DEMO_CONFIG_FILE = REPO / DEMO_CONFIG / "config.yaml"
 

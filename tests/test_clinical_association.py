@@ -95,9 +95,7 @@ def test_change_models_adjusted_for_baseline_when_asked(tmp_path):
     row = result["association"].set_index(["timepoint", "model"]).loc[("change", "logistic")]
     assert "adjusted for the baseline value" in row["note"]
     data = result["patients"].query("landmark_exclusion.isna()", engine="python")
-    data = data[
-        ["landmark_grade_ge2", "change_fraction_spliced", "age", "baseline_fraction_spliced"]
-    ].dropna()
+    data = data[["landmark_grade_ge2", "change_fraction_spliced", "age", "baseline_fraction_spliced"]].dropna()
     change = data["change_fraction_spliced"]
     design = sm.add_constant(
         data[["age", "baseline_fraction_spliced"]].assign(x=(change - change.mean()) / change.std())
@@ -117,11 +115,7 @@ def test_complete_separation_gets_firths_estimate():
     result = association.logistic(x, y, pd.DataFrame(index=x.index))
     assert result["estimate"] == pytest.approx(np.exp(np.log(49) * x.std()), rel=1e-4)
     assert result["ci_low"] < result["estimate"] < result["ci_high"] and 0 < result["p_value"] < 1
-    assert (
-        "complete separation" in result["note"]
-        and "quasi" not in result["note"]
-        and "Firth" in result["note"]
-    )
+    assert "complete separation" in result["note"] and "quasi" not in result["note"] and "Firth" in result["note"]
 
 
 def test_quasi_complete_separation_gets_firths_estimate():

@@ -1,4 +1,4 @@
-"""`ire1seq clinical` (SPEC §2): tables and figures from the three sheets; bad input is an InputError."""
+"""`ire1seq clinical` (docs/cli.md): tables and figures from the three sheets; bad input is an InputError."""
 
 import argparse
 
@@ -91,12 +91,7 @@ def test_unknown_primary_model_is_a_clear_error(sheets, tmp_path, capsys):
     ]
     assert main(command) == 2
     err = capsys.readouterr().err
-    assert (
-        "clinical.primary" in err
-        and "'cox_tv'" in err
-        and "change: logistic" in err
-        and "Traceback" not in err
-    )
+    assert "clinical.primary" in err and "'cox_tv'" in err and "change: logistic" in err and "Traceback" not in err
 
 
 def test_sample_filter_parsed():

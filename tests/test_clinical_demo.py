@@ -2,7 +2,6 @@
 handles the planted traps (pre-existing neuropathy, events at the first on-treatment visit,
 low-coverage and missing draws)."""
 
-import pandas as pd
 import pytest
 from scipy import stats
 
@@ -31,9 +30,7 @@ def test_pre_existing_neuropathy_left_out_and_listed(results):
     truth = results["truth_patients"]
     preexisting = sorted(truth.index[truth["preexisting"] == 1])
     unmatched = results["unmatched"]
-    assert sorted(unmatched["subject"]) == preexisting and set(unmatched["reason"]) == {
-        "grade >= 2 at baseline"
-    }
+    assert sorted(unmatched["subject"]) == preexisting and set(unmatched["reason"]) == {"grade >= 2 at baseline"}
     patients = results["patients"]
     assert sorted(patients.index[patients["exclusion"].notna()]) == preexisting
     assert results["association"]["n"].max() == len(truth) - len(preexisting)
@@ -83,11 +80,7 @@ def test_primary_endpoint_recovers_the_planted_time_varying_effect(results):
     association = results["association"]
     primary = association[association["role"] == "primary"]
     assert primary.index.tolist() == [("fraction_spliced", "longitudinal", "cox_tv")]
-    assert (
-        primary["estimate"].iloc[0] > 1
-        and primary["ci_low"].iloc[0] > 1
-        and primary["p_value"].iloc[0] < 0.05
-    )
+    assert primary["estimate"].iloc[0] > 1 and primary["ci_low"].iloc[0] > 1 and primary["p_value"].iloc[0] < 0.05
 
 
 def test_planted_associations_found_and_absent_ones_not(results):

@@ -23,9 +23,7 @@ def tables(cohort, directory, **options):
 
 def measured(cohort, visit) -> pd.Series:
     scores = cohort["scores"].set_index("sample")["fraction_spliced"]
-    return scores[[f"{subject}_{visit}" for subject in cohort["truth"]["subject"]]].set_axis(
-        cohort["truth"]["subject"]
-    )
+    return scores[[f"{subject}_{visit}" for subject in cohort["truth"]["subject"]]].set_axis(cohort["truth"]["subject"])
 
 
 def test_baseline_on_treatment_and_change_per_patient(cohort, tmp_path):
@@ -63,19 +61,13 @@ def test_xbp1_readouts_of_imprecise_samples_missing_and_counted(cohort, tmp_path
     cohort["scores"]["xbp1_status"] = status
     result = tables(cohort, tmp_path)
     visits = result["visits"].set_index("sample")
-    assert (
-        visits.loc[["P02_baseline", "P04_cycle2"], ["fraction_spliced", "log2_spliced_ratio"]]
-        .isna()
-        .all()
-        .all()
-    )
+    assert visits.loc[["P02_baseline", "P04_cycle2"], ["fraction_spliced", "log2_spliced_ratio"]].isna().all().all()
     assert visits.loc[["P02_baseline", "P04_cycle2"], "score_noise"].notna().all()  # not an XBP1 readout
     patients = result["patients"].set_index("subject")
     assert np.isnan(patients.loc["P02", "change_fraction_spliced"])
     association = result["association"].set_index(["readout", "timepoint", "model"])
     assert (
-        "1 sample(s) not used: xbp1_status not ok"
-        in association.loc[("fraction_spliced", "baseline", "cox"), "note"]
+        "1 sample(s) not used: xbp1_status not ok" in association.loc[("fraction_spliced", "baseline", "cox"), "note"]
     )
     assert "2 sample(s) not used" in association.loc[("log2_spliced_ratio", "longitudinal", "cox_tv"), "note"]
     assert "xbp1_status" not in str(association.loc[("score_noise", "baseline", "cox"), "note"])
@@ -101,9 +93,7 @@ def test_samples_that_failed_qc_enter_no_model_and_are_listed(cohort, tmp_path):
 
 def test_patients_with_grade2_at_baseline_left_out_and_listed(cohort, tmp_path):
     clinical = cohort["clinical"]
-    clinical.loc[
-        (clinical["subject"] == "P04") & (clinical["visit"] == "baseline"), "ctcae_sensory_grade"
-    ] = 2
+    clinical.loc[(clinical["subject"] == "P04") & (clinical["visit"] == "baseline"), "ctcae_sensory_grade"] = 2
     result = tables(cohort, tmp_path)
     unmatched = result["unmatched"]
     assert unmatched[["subject", "reason"]].values.tolist() == [["P04", "grade >= 2 at baseline"]]
@@ -116,9 +106,7 @@ def test_patients_with_grade2_at_baseline_left_out_and_listed(cohort, tmp_path):
 
 
 def test_unmatched_subjects_listed_and_counted(cohort, tmp_path, caplog):
-    cohort["clinical"] = cohort["clinical"][
-        cohort["clinical"]["subject"] != "P03"
-    ]  # samples, no clinical rows
+    cohort["clinical"] = cohort["clinical"][cohort["clinical"]["subject"] != "P03"]  # samples, no clinical rows
     drop = cohort["samples"]["subject"] == "P05"  # clinical rows, no samples
     cohort["samples"] = cohort["samples"][~drop]
     cohort["scores"] = cohort["scores"][cohort["scores"]["sample"] != "P07_cycle1"]  # sample without readout

@@ -68,9 +68,7 @@ def test_q49_and_q50_count_for_driving_man_and_sex_recorded_once_applies_to_all_
         cipn20_q49=4,
         cipn20_q50=4,
     )
-    later = visit(
-        "C", "cycle1", 21, 175, 1, **items(1, MOTOR), **items(1, AUTONOMIC), cipn20_q49=4, cipn20_q50=4
-    )
+    later = visit("C", "cycle1", 21, 175, 1, **items(1, MOTOR), **items(1, AUTONOMIC), cipn20_q49=4, cipn20_q50=4)
     scales = cipn20_scales(pd.DataFrame([first, later]))
     assert scales["cipn20_motor"].tolist() == pytest.approx([(4 - 1) / 8 / 3 * 100] * 2)
     assert scales["cipn20_autonomic"].tolist() == pytest.approx([100 / 3] * 2)
@@ -90,9 +88,7 @@ def test_q49_and_q50_count_for_driving_man_and_sex_recorded_once_applies_to_all_
     ],
 )
 def test_scale_needs_half_of_applicable_items(answered, sex, driver, scale, scored):
-    row = visit(
-        "D", "baseline", 0, 0, 0, sex=sex, driver=driver, **{f"cipn20_q{q}": v for q, v in answered.items()}
-    )
+    row = visit("D", "baseline", 0, 0, 0, sex=sex, driver=driver, **{f"cipn20_q{q}": v for q, v in answered.items()})
     value = cipn20_scales(pd.DataFrame([row]))[scale].iloc[0]
     assert (value == pytest.approx(100 / 3)) if scored else np.isnan(value)
 
@@ -179,9 +175,7 @@ def test_landmark_leaves_out_onset_at_or_before_it_and_restarts_the_clock(cohort
         "S7": "no assessment after the baseline visit",
         "S8": "no assessment after the cycle1 visit",
     }
-    landmark = outcomes[
-        ["landmark_time_days", "landmark_time_cum_dose", "landmark_event", "landmark_grade_ge2"]
-    ]
+    landmark = outcomes[["landmark_time_days", "landmark_time_cum_dose", "landmark_event", "landmark_grade_ge2"]]
     assert landmark.loc["S1"].tolist() == [21, 175, 1, 1]  # cycle2 (day 42) − cycle1 (day 21)
     assert landmark.loc["S2"].tolist() == [24, 125, 0, 0]
     assert landmark.loc["S3"].tolist() == [20, 160, 1, 1]

@@ -41,9 +41,9 @@ def test_the_cohort_holds_every_trap(cohort):
 
 def test_fraction_spliced_rows_match_r(cohort, tmp_path):
     rscript = shutil.which("Rscript")
-    assert (
-        rscript
-    ), "Rscript not found: install R's survival package (Debian: apt-get install r-cran-survival; make setup does)"
+    assert rscript, (
+        "Rscript not found: install R's survival package (Debian: apt-get install r-cran-survival; make setup does)"
+    )
     paths = write_cohort(cohort, tmp_path)
     ours = build_tables(
         paths["clinical"],
@@ -60,6 +60,4 @@ def test_fraction_spliced_rows_match_r(cohort, tmp_path):
         assert ours.loc[row, "n"] == theirs.loc[row, "n"], row
         assert ours.loc[row, "estimate"] == pytest.approx(theirs.loc[row, "estimate"], rel=1e-3), row
         assert ours.loc[row, "p_value"] == pytest.approx(theirs.loc[row, "p_value"], rel=1e-3), row
-    print(
-        pd.concat({"ire1seq": ours.loc[ROWS, ["n", "estimate", "p_value"]], "R": theirs}, axis=1).to_string()
-    )
+    print(pd.concat({"ire1seq": ours.loc[ROWS, ["n", "estimate", "p_value"]], "R": theirs}, axis=1).to_string())

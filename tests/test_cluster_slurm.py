@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from conftest import REPO, reduced_demo, run_workflow
 
 pytestmark = pytest.mark.slow

@@ -4,9 +4,10 @@ import gzip
 
 import pytest
 import yaml
-from conftest import REPO, reduced_demo, run_workflow
 
 from ire1seq.xbp1.site import locate
+
+from conftest import REPO, reduced_demo, run_workflow
 
 pytestmark = pytest.mark.slow
 DEMO_REFERENCE = REPO / "resources/demo/reference"
@@ -34,7 +35,13 @@ def test_gzipped_references_give_the_plain_ones_results(tmp_path):
             assert (work / f"results/resources/{organism}.{kind}").read_bytes() == (DEMO_REFERENCE / name).read_bytes()
     genes = (work / "results/counts/genes.tsv").read_text().splitlines()
     in_gtfs = sum(
-        len({line.split('gene_id "')[1].split('"')[0] for line in (DEMO_REFERENCE / f"{o}.gtf").open() if "\tgene\t" in line})
+        len(
+            {
+                line.split('gene_id "')[1].split('"')[0]
+                for line in (DEMO_REFERENCE / f"{o}.gtf").open()
+                if "\tgene\t" in line
+            }
+        )
         for o in ("human", "mouse")
     )
     assert len(genes) - 1 == in_gtfs

@@ -4,9 +4,10 @@ import gzip
 import shutil
 
 import pysam
-from conftest import REPO
 
 from ire1seq.cli import main
+
+from conftest import REPO
 
 DEMO_REFERENCE = REPO / "resources/demo/reference"
 RECORD = "@r{n}/{mate}\nACGTACGTACGTACGTACGT\n+\nIIIIIIIIIIIIIIIIIIII\n"
@@ -21,7 +22,9 @@ def test_template_with_its_files_passes_the_check(tmp_path, capsys, monkeypatch)
         fields = line.split("\t")
         for mate, fastq in enumerate(fields[2:4], start=1):
             if fastq:
-                (tmp_path / fastq).write_bytes(gzip.compress("".join(RECORD.format(n=n, mate=mate) for n in range(3)).encode()))
+                (tmp_path / fastq).write_bytes(
+                    gzip.compress("".join(RECORD.format(n=n, mate=mate) for n in range(3)).encode())
+                )
         if fields[4]:
             write_bam(tmp_path / fields[4])
     for name, demo in (("GRCh38.primary_assembly.genome.fa.gz", "human.fa"),

@@ -38,15 +38,21 @@ def cohort(tmp_path_factory):
 
 
 def scores(tmp, reference=True):
-    estimate = for_subset(MARKERS, SUBSET, (tmp / "pseudobulk_counts.tsv", tmp / "pseudobulk_samples.tsv") if reference else None)
-    return sample_scores(tmp / "counts.tsv", tmp / "sets", tmp / "samples.tsv", tmp / "bulk.tsv", composition=estimate).set_index("sample")
+    estimate = for_subset(
+        MARKERS, SUBSET, (tmp / "pseudobulk_counts.tsv", tmp / "pseudobulk_samples.tsv") if reference else None
+    )
+    return sample_scores(
+        tmp / "counts.tsv", tmp / "sets", tmp / "samples.tsv", tmp / "bulk.tsv", composition=estimate
+    ).set_index("sample")
 
 
 def changes(table: pd.DataFrame, columns) -> pd.DataFrame:
     """Per patient: cycle1 − baseline of each column."""
     subject = table.index.str.split("_").str[0]
     wide = table[columns].assign(subject=subject, visit=table.index.str.split("_").str[1])
-    return wide.pivot(index="subject", columns="visit").pipe(lambda w: w.xs("cycle1", axis=1, level=1) - w.xs("baseline", axis=1, level=1))
+    return wide.pivot(index="subject", columns="visit").pipe(
+        lambda w: w.xs("cycle1", axis=1, level=1) - w.xs("baseline", axis=1, level=1)
+    )
 
 
 def test_nnls_proportions_track_the_planted_proportions(cohort):
@@ -55,7 +61,9 @@ def test_nnls_proportions_track_the_planted_proportions(cohort):
     planted = data["proportions"]
     estimated = table[[f"composition_{t}" for t in planted.columns]]
     assert np.allclose(estimated.sum(axis=1), 1)
-    both = pd.DataFrame({"estimated": estimated.to_numpy().ravel(), "planted": planted.loc[estimated.index].to_numpy().ravel()})
+    both = pd.DataFrame(
+        {"estimated": estimated.to_numpy().ravel(), "planted": planted.loc[estimated.index].to_numpy().ravel()}
+    )
     assert both.corr().iloc[0, 1] >= 0.99  # every sample x type
     r = {t: np.corrcoef(estimated[f"composition_{t}"], planted.loc[estimated.index, t])[0, 1] for t in planted.columns}
     assert min(r.values()) >= 0.9, r  # across samples, type by type (plasmablasts 0.91 with this seed)

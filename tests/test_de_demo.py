@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import DEMO_CONFIG
 
 from ire1seq.de.composition import for_subset
 from ire1seq.de.genesets import load_genesets
 from ire1seq.de.scores import sample_scores
+
+from conftest import DEMO_CONFIG
 
 pytestmark = pytest.mark.slow
 
@@ -88,9 +89,18 @@ def test_scores_rise_with_paclitaxel(demo_run):
     cycle1 = scores.loc[scores.index.str.endswith("_cycle1"), "score_inflammatory"]
     baseline = scores.loc[cycle1.index.str.replace("_cycle1", "_baseline"), "score_inflammatory"]
     assert (cycle1.to_numpy() > baseline.to_numpy()).mean() > 0.8
-    assert list(scores.columns[:5]) == ["fraction_spliced", "log2_spliced_ratio", "molecular_fraction", "molecular_ci_low", "molecular_ci_high"]
+    assert list(scores.columns[:5]) == [
+        "fraction_spliced",
+        "log2_spliced_ratio",
+        "molecular_fraction",
+        "molecular_ci_low",
+        "molecular_ci_high",
+    ]
     blood = scores.index.str.startswith("P")
-    assert scores.loc[blood, "composition_plasmablast"].notna().all() and scores.loc[~blood, "composition_plasmablast"].isna().all()
+    assert (
+        scores.loc[blood, "composition_plasmablast"].notna().all()
+        and scores.loc[~blood, "composition_plasmablast"].isna().all()
+    )
 
 
 @pytest.mark.parametrize("sample", ["P07_baseline", "DRG_KO_ptx_2"])
@@ -107,4 +117,6 @@ def test_a_sample_scored_alone_equals_its_score_in_the_cohort(demo_run, tmp_path
     )  # fmt: skip
     alone = alone.set_index("sample").loc[sample]
     columns = [c for c in cohort.columns if c.startswith(("score_", "composition_"))]
-    assert np.allclose(alone[columns].astype(float), cohort.loc[sample, columns].astype(float), equal_nan=True, rtol=0, atol=1e-12)
+    assert np.allclose(
+        alone[columns].astype(float), cohort.loc[sample, columns].astype(float), equal_nan=True, rtol=0, atol=1e-12
+    )

@@ -40,8 +40,19 @@ def test_contrast_and_design_figures_written(tmp_path):
     spec = {"formula": "~ batch + treatment", "levels": {"treatment": "vehicle"}}
     outputs = [tmp_path / f"{kind}.png" for kind in ("pca", "heatmap", "scores")]
     plot_expression(
-        vst, sheet.set_index("sample"), Design.from_config("d", spec), tmp_path / "sets", pca_out=outputs[0], heatmap_out=outputs[1]
+        vst,
+        sheet.set_index("sample"),
+        Design.from_config("d", spec),
+        tmp_path / "sets",
+        pca_out=outputs[0],
+        heatmap_out=outputs[1],
     )
-    plot_scores(scores_path=tmp_path / "scores.tsv", samples_path=tmp_path / "samples.tsv", name="d", spec=spec, scores_out=outputs[2])
+    plot_scores(
+        scores_path=tmp_path / "scores.tsv",
+        samples_path=tmp_path / "samples.tsv",
+        name="d",
+        spec=spec,
+        scores_out=outputs[2],
+    )
     for path in [tmp_path / "volcano.png", *outputs]:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -130,15 +130,21 @@ def test_a_sample_scored_alone_gets_its_cohort_score(files, scores):
         with pytest.warns(GeneSetWarning):
             alone = sample_scores(tmp / f"{sample}.tsv", tmp / "sets", tmp / "samples.tsv").set_index("sample")
         columns = ["score_program", "score_ridd", "score_background"]
-        assert np.allclose(alone.loc[sample, columns].astype(float), scores.loc[sample, columns].astype(float), equal_nan=True)
+        assert np.allclose(
+            alone.loc[sample, columns].astype(float), scores.loc[sample, columns].astype(float), equal_nan=True
+        )
 
 
 def test_score_is_the_set_mean_above_the_expressed_background(tmp_path):
     """Hand-computed: log2(CPM + 1) of genes with CPM >= 1; the unexpressed gene enters neither side."""
-    counts = pd.DataFrame({"gene_id": list("abcde"), "gene_name": ["A", "B", "C", "D", "E"], "s": [300, 100, 500, 100, 0]})
+    counts = pd.DataFrame(
+        {"gene_id": list("abcde"), "gene_name": ["A", "B", "C", "D", "E"], "s": [300, 100, 500, 100, 0]}
+    )
     write_table(counts, tmp_path / "counts.tsv")
     (tmp_path / "sets").mkdir()
-    (tmp_path / "sets" / "s.tsv").write_text("set\tgene\torganism\tdirection\nup\tA\thuman\tup\nup\tE\thuman\tup\ndown\tB\thuman\tdown\n")
+    (tmp_path / "sets" / "s.tsv").write_text(
+        "set\tgene\torganism\tdirection\nup\tA\thuman\tup\nup\tE\thuman\tup\ndown\tB\thuman\tdown\n"
+    )
     pd.DataFrame({"sample": ["s"], "organism": ["human"]}).to_csv(tmp_path / "samples.tsv", sep="\t", index=False)
     table = sample_scores(tmp_path / "counts.tsv", tmp_path / "sets", tmp_path / "samples.tsv").set_index("sample")
     value = {gene: np.log2(n / 1000 * 1e6 + 1) for gene, n in zip("ABCD", (300, 100, 500, 100))}
@@ -149,13 +155,19 @@ def test_score_is_the_set_mean_above_the_expressed_background(tmp_path):
 def test_score_against_control_genes_is_a_delta_to_them(tmp_path):
     """With control genes, the reference is those genes only (a ΔCt): a program that is a large share
     of a small panel does not move the other sets' scores."""
-    counts = pd.DataFrame({"gene_id": list("abcde"), "gene_name": ["A", "B", "C", "H1", "H2"], "s": [800, 100, 5000, 100, 300]})
+    counts = pd.DataFrame(
+        {"gene_id": list("abcde"), "gene_name": ["A", "B", "C", "H1", "H2"], "s": [800, 100, 5000, 100, 300]}
+    )
     write_table(counts, tmp_path / "counts.tsv")
     (tmp_path / "sets").mkdir()
     (tmp_path / "sets" / "s.tsv").write_text("set\tgene\torganism\nup\tA\thuman\nup\tB\thuman\n")
     pd.DataFrame({"sample": ["s"], "organism": ["human"]}).to_csv(tmp_path / "samples.tsv", sep="\t", index=False)
-    table = sample_scores(tmp_path / "counts.tsv", tmp_path / "sets", tmp_path / "samples.tsv", control_genes=["H1", "H2", "Actb"])
-    value = {gene: np.log2(n / 6300 * 1e6 + 1) for gene, n in zip(["A", "B", "C", "H1", "H2"], (800, 100, 5000, 100, 300))}
+    table = sample_scores(
+        tmp_path / "counts.tsv", tmp_path / "sets", tmp_path / "samples.tsv", control_genes=["H1", "H2", "Actb"]
+    )
+    value = {
+        gene: np.log2(n / 6300 * 1e6 + 1) for gene, n in zip(["A", "B", "C", "H1", "H2"], (800, 100, 5000, 100, 300))
+    }
     expected = np.mean([value["A"], value["B"]]) - np.mean([value["H1"], value["H2"]])  # C is not a reference
     assert table.set_index("sample").loc["s", "score_up"] == pytest.approx(expected)
     with pytest.raises(InputError, match="none of the control genes"):

@@ -26,7 +26,20 @@ XBP1_NAME = {"human": "XBP1", "mouse": "Xbp1"}
 
 
 def run(root: Path, *options: str) -> Path:
-    assert main(["--out", str(root / "resources" / "demo"), "--sheets", str(root / "config"), "--workdir", str(root), *options]) == 0
+    assert (
+        main(
+            [
+                "--out",
+                str(root / "resources" / "demo"),
+                "--sheets",
+                str(root / "config"),
+                "--workdir",
+                str(root),
+                *options,
+            ]
+        )
+        == 0
+    )
     return root
 
 
@@ -133,9 +146,7 @@ def test_bulk_fastq_agrees_with_site_truth(demo):
     seen = pd.DataFrame(0, index=units["sample"].unique(), columns=["site_spliced", "site_unspliced"])
     for organism in ("human", "mouse"):
         found = site_probes(demo, organism)
-        for sample, sample_units in units[units["sample"].map(samples["organism"]) == organism].groupby(
-            "sample"
-        ):
+        for sample, sample_units in units[units["sample"].map(samples["organism"]) == organism].groupby("sample"):
             for column, kind in (("site_spliced", "spliced"), ("site_unspliced", "unspliced")):
                 patterns = found[kind] + [rc(p) for p in found[kind]]
                 names = set()
@@ -155,12 +166,8 @@ def test_library_strandedness(demo):
         return len(read_names_with(fq, found)), len(read_names_with(fq, [rc(p) for p in found]))
 
     fastq = demo / "resources" / "demo" / "fastq"
-    human_sense, human_anti = np.sum(
-        [orientations(fq, "human") for fq in fastq.glob("P*_R1.fastq.gz")], axis=0
-    )
-    mouse_sense, mouse_anti = np.sum(
-        [orientations(fq, "mouse") for fq in fastq.glob("DRG*_R1.fastq.gz")], axis=0
-    )
+    human_sense, human_anti = np.sum([orientations(fq, "human") for fq in fastq.glob("P*_R1.fastq.gz")], axis=0)
+    mouse_sense, mouse_anti = np.sum([orientations(fq, "mouse") for fq in fastq.glob("DRG*_R1.fastq.gz")], axis=0)
     sc_sense, sc_anti = np.sum(
         [orientations(fq, "mouse") for fq in (fastq.parent / "sc_fastq").glob("*_R2.fastq.gz")], axis=0
     )
@@ -248,20 +255,11 @@ def test_planted_outcomes_traps_and_effects(demo):
     low = [f"{s}_{v}" for s, v in patients["low_coverage_draw"].dropna().items()]
     assert len(low) == 3 and (informative[low] < 10).all()
     assert (clinical.groupby("subject")["cum_dose_mg_m2"].diff().dropna() >= 0).all()
-    assert (
-        clinical["cipn20_q50"].isna().all()
-        and clinical.loc[clinical["driver"] == 0, "cipn20_q49"].isna().all()
-    )
+    assert clinical["cipn20_q50"].isna().all() and clinical.loc[clinical["driver"] == 0, "cipn20_q49"].isna().all()
     de = pd.read_csv(truth / "de.tsv", sep="\t").set_index(["contrast", "gene_name"])["planted_log2fc"]
     assert de["paclitaxel_vs_vehicle_WT", "Tnf"] == 2 and de["paclitaxel_vs_vehicle_WT", "Bloc1s1"] == -1
-    assert (
-        de["knockout_abolishes_paclitaxel", "Ptgs2"] == -2
-        and de["inhibitor_abolishes_paclitaxel", "Ptgs2"] == -2
-    )
-    assert (
-        de["paclitaxel_vs_vehicle_WT", "Il10"] == 0
-        and de["sc_macrophage_paclitaxel_vs_vehicle", "Dnajb9"] == 0
-    )
+    assert de["knockout_abolishes_paclitaxel", "Ptgs2"] == -2 and de["inhibitor_abolishes_paclitaxel", "Ptgs2"] == -2
+    assert de["paclitaxel_vs_vehicle_WT", "Il10"] == 0 and de["sc_macrophage_paclitaxel_vs_vehicle", "Dnajb9"] == 0
     assert 0.5 < de["cycle1_vs_baseline", "TNF"] < 1.2 and de["cycle1_vs_baseline", "ACTB"] == 0
 
 

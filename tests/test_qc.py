@@ -52,7 +52,14 @@ def qc_table(**overrides):
          "informative": [40, 3, 0, 25, 12], "status": ["ok", "low_coverage", "no_reads", "ok", "ok"]}
     )  # fmt: skip
     args = dict(
-        mapping={"ok": 0.95, "collapsed": 0.21, "empty": 0.9, "wrong_strand": 0.93, "few_genes_mouse": 0.9, "cell": 0.88},
+        mapping={
+            "ok": 0.95,
+            "collapsed": 0.21,
+            "empty": 0.9,
+            "wrong_strand": 0.93,
+            "few_genes_mouse": 0.9,
+            "cell": 0.88,
+        },
         counts=counts,
         strandedness=strandedness,
         xbp1=xbp1,
@@ -98,7 +105,9 @@ def test_run_summary_names_flagged_and_left_out_samples(tmp_path):
     pd.DataFrame({"subject": ["P9"], "visit": ["baseline"], "sample": [None], "reason": ["no sample"]}).to_csv(
         tmp_path / "unmatched.tsv", sep="\t", index=False
     )
-    lines = run_summary(qc_table=tmp_path / "qc.tsv", unmatched=tmp_path / "unmatched.tsv", left_out={"DE design d": ["s1 (batch=b9)"]})
+    lines = run_summary(
+        qc_table=tmp_path / "qc.tsv", unmatched=tmp_path / "unmatched.tsv", left_out={"DE design d": ["s1 (batch=b9)"]}
+    )
     assert lines[0].startswith("QC fail: collapsed: mapping rate below 50%")
     assert "DE design d leaves out 1 sample(s) differing from its subset in one column: s1 (batch=b9)" in lines
     assert lines[-1] == "clinical join leaves out: subject=P9, visit=baseline, reason=no sample"

@@ -28,7 +28,10 @@ def test_good_units_report_their_reads(tmp_path):
 def test_mates_out_of_order_are_reported_not_refused(tmp_path):
     r1, r2 = fastq(tmp_path / "R1.fq.gz", ["x", "y", "z"]), fastq(tmp_path / "R2.fq.gz", ["x", "z", "y"])
     [row] = check_units([(r1, r2)])
-    assert row["problem"] == "read 2 (line 5) is y in R1.fq.gz but z in R2.fq.gz: mates out of order, or not the mates of one unit"
+    assert (
+        row["problem"]
+        == "read 2 (line 5) is y in R1.fq.gz but z in R2.fq.gz: mates out of order, or not the mates of one unit"
+    )
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,9 @@ def test_gtf_genes_contigs_and_missing_names(tmp_path, caplog):
 
 def test_same_contigs_under_other_names_are_refused(tmp_path):
     check_contigs("g.gtf", {"22", "MT"}, "genome FASTA r.fa", {"22": 1, "MT": 1, "1": 1})
-    with pytest.raises(InputError, match=r"g.gtf and alignment file s.bam name the same contigs differently \(22 ~ chr22, MT ~ chrM\)"):
+    with pytest.raises(
+        InputError, match=r"g.gtf and alignment file s.bam name the same contigs differently \(22 ~ chr22, MT ~ chrM\)"
+    ):
         check_contigs("g.gtf", {"22", "MT"}, "alignment file s.bam", ["chr22", "chrM"])
     with pytest.raises(InputError, match="share no contig"):
         check_contigs("g.gtf", {"22"}, "genome FASTA r.fa", {"scaffold_1": 10})

@@ -83,7 +83,9 @@ def test_salmon_recovers_the_simulated_fragments_per_gene(tmp_path):
          "-1", tmp_path / "fq" / "s1_L1_R1.fastq.gz", "-2", tmp_path / "fq" / "s1_L1_R2.fastq.gz", "-o", tmp_path / "q"],
         **run,
     )  # fmt: skip
-    table = star_like_counts(tmp_path / "q" / "quant.sf", tmp_path / "q" / "lib_format_counts.json", tmp_path / "ref" / "human.gtf")
+    table = star_like_counts(
+        tmp_path / "q" / "quant.sf", tmp_path / "q" / "lib_format_counts.json", tmp_path / "ref" / "human.gtf"
+    )
     counts = table.set_index("gene_id")["reverse"].reindex(truth.index, fill_value=0)
     assert infer_strandedness(table) == "reverse"
     assert (np.abs(counts - truth) <= np.maximum(5, 0.02 * truth)).all(), (counts - truth).abs().max()

@@ -26,7 +26,9 @@ def inputs(tmp_path_factory):
         write_mtx_dir(one, root / sample)
         macrophages = one.obs.loc[one.obs["true_type"] == "macrophage", "barcode"]
         spliced = 3 if sample == "P1" else 1
-        xbp1 = pd.DataFrame({"sample": sample, "barcode": macrophages, "spliced": spliced, "unspliced": 2, "ambiguous": 0})
+        xbp1 = pd.DataFrame(
+            {"sample": sample, "barcode": macrophages, "spliced": spliced, "unspliced": 2, "ambiguous": 0}
+        )
         xbp1.to_csv(root / f"{sample}.xbp1.tsv", sep="\t", index=False)
     sheet = pd.DataFrame({"sample": list(SAMPLES), "organism": "mouse", "treatment": list(SAMPLES.values())})
     sheet.to_csv(root / "samples.tsv", sep="\t", index=False)
@@ -36,15 +38,31 @@ def inputs(tmp_path_factory):
 
 def arguments(root, *extra):
     return [
-        "sc", "--matrix", f"V1={root / 'V1'}", f"P1={root / 'P1' / 'matrix.mtx'}", "--organism", "mouse",
-        "--samples", str(root / "samples.tsv"), "--min-genes", "10", "--min-counts", "100", "--no-doublets",
-        "--xbp1-cells", str(root / "V1.xbp1.tsv"), str(root / "P1.xbp1.tsv"), *extra,
+        "sc",
+        "--matrix",
+        f"V1={root / 'V1'}",
+        f"P1={root / 'P1' / 'matrix.mtx'}",
+        "--organism",
+        "mouse",
+        "--samples",
+        str(root / "samples.tsv"),
+        "--min-genes",
+        "10",
+        "--min-counts",
+        "100",
+        "--no-doublets",
+        "--xbp1-cells",
+        str(root / "V1.xbp1.tsv"),
+        str(root / "P1.xbp1.tsv"),
+        *extra,
     ]
 
 
 def test_writes_annotated_h5ad_tables_plots_and_pseudobulk(inputs):
     out = inputs / "out"
-    args = arguments(inputs, "-o", str(out / "drg.h5ad"), "--plots", str(out / "plots"), "--pseudobulk", str(out / "pb"))
+    args = arguments(
+        inputs, "-o", str(out / "drg.h5ad"), "--plots", str(out / "plots"), "--pseudobulk", str(out / "pb")
+    )
     with pytest.warns(UserWarning, match="not scored"):
         assert main(args) == 0
     adata = ad.read_h5ad(out / "drg.h5ad")
@@ -68,9 +86,9 @@ def test_writes_annotated_h5ad_tables_plots_and_pseudobulk(inputs):
 
 def test_bad_input_exits_2_with_one_paragraph(inputs, capsys):
     wrong = inputs / "wrong.tsv"
-    pd.DataFrame({"sample": ["V1"], "barcode": ["NOTACELL"], "spliced": [1], "unspliced": [0], "ambiguous": [0]}).to_csv(
-        wrong, sep="\t", index=False
-    )
+    pd.DataFrame(
+        {"sample": ["V1"], "barcode": ["NOTACELL"], "spliced": [1], "unspliced": [0], "ambiguous": [0]}
+    ).to_csv(wrong, sep="\t", index=False)
     args = arguments(inputs, "-o", str(inputs / "bad.h5ad"))
     args[args.index("--xbp1-cells") + 1] = str(wrong)
     assert main(args) == 2

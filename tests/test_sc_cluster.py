@@ -12,7 +12,9 @@ from ire1seq.sc.simulate import simulate_counts
 
 @pytest.fixture(scope="module")
 def cells():
-    cells = simulate_counts({"neuron": ["Snap25", "Prph"], "fibroblast": ["Dcn", "Lum"]}, ["S1"], 40, n_genes=300, seed=12)
+    cells = simulate_counts(
+        {"neuron": ["Snap25", "Prph"], "fibroblast": ["Dcn", "Lum"]}, ["S1"], 40, n_genes=300, seed=12
+    )
     normalise(cells)
     return cells
 
@@ -29,7 +31,9 @@ def test_counts_are_kept_raw_beside_the_log_normalised_values(cells):
 
 def test_harmony_without_harmonypy_is_a_clear_error(cells, monkeypatch):
     real = importlib.util.find_spec
-    monkeypatch.setattr(cluster_module.importlib.util, "find_spec", lambda name: None if name == "harmonypy" else real(name))
+    monkeypatch.setattr(
+        cluster_module.importlib.util, "find_spec", lambda name: None if name == "harmonypy" else real(name)
+    )
     with pytest.raises(InputError, match="needs the harmonypy package.*set integration to none"):
         cluster(cells.copy(), integration="harmony")
     with pytest.raises(InputError, match="'bbknn' is unknown"):

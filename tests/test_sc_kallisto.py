@@ -82,7 +82,9 @@ def test_bustools_output_that_disagrees_with_itself_is_reported(reference, tmp_p
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (shutil.which("kallisto") and shutil.which("bustools")), reason="kallisto/bustools not installed")
+@pytest.mark.skipif(
+    not (shutil.which("kallisto") and shutil.which("bustools")), reason="kallisto/bustools not installed"
+)
 def test_laptop_mode_counts_the_planted_cells_and_molecules_without_star(laptop_sc_run):
     from conftest import REPO
 

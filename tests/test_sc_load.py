@@ -76,7 +76,10 @@ def test_samples_are_stacked_and_sheet_columns_copied(cells, tmp_path):
     sheet = tmp_path / "samples.tsv"
     pd.DataFrame({"sample": ["A", "B"], "treatment": ["vehicle", "paclitaxel"]}).to_csv(sheet, sep="\t", index=False)
     add_sample_sheet(adata, sheet)
-    assert adata.obs.groupby("sample", observed=True)["treatment"].first().to_dict() == {"A": "vehicle", "B": "paclitaxel"}
+    assert adata.obs.groupby("sample", observed=True)["treatment"].first().to_dict() == {
+        "A": "vehicle",
+        "B": "paclitaxel",
+    }
     assert adata.uns["sample_columns"] == ["treatment"]
 
 

@@ -26,7 +26,14 @@ def test_planted_high_mito_cells_are_exactly_the_ones_removed():
     assert (table[["fail_min_genes", "fail_min_counts", "fail_doublet"]] == 0).all().all()
     assert (table["n_kept"] == 160 - 7).all()
     assert list(table.columns) == [
-        "sample", "n_cells", "fail_min_genes", "fail_min_counts", "fail_pct_mt", "fail_doublet", "n_removed", "n_kept"
+        "sample",
+        "n_cells",
+        "fail_min_genes",
+        "fail_min_counts",
+        "fail_pct_mt",
+        "fail_doublet",
+        "n_removed",
+        "n_kept",
     ]
 
 

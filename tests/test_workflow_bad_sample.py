@@ -6,6 +6,7 @@ import random
 
 import pandas as pd
 import pytest
+
 from conftest import REPO, edit_sheet, reduced_demo, run_workflow
 
 pytestmark = pytest.mark.slow
@@ -14,7 +15,9 @@ GOOD, BAD = "P01_baseline", "P02_baseline"
 
 def test_shuffled_mates_fail_qc_and_the_rest_completes(tmp_path):
     work = reduced_demo(tmp_path / "work", [GOOD, BAD])
-    lines = gzip.decompress((REPO / f"resources/demo/fastq/{BAD}_L1_R2.fastq.gz").read_bytes()).decode().splitlines(True)
+    lines = (
+        gzip.decompress((REPO / f"resources/demo/fastq/{BAD}_L1_R2.fastq.gz").read_bytes()).decode().splitlines(True)
+    )
     records = [lines[i : i + 4] for i in range(0, len(lines), 4)]
     random.Random(1).shuffle(records)
     shuffled = tmp_path / "shuffled_R2.fastq.gz"

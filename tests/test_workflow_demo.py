@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pysam
 import pytest
+
 from conftest import DEMO_CONFIG, REPO
 
 TRUTH = REPO / "resources" / "demo" / "truth"

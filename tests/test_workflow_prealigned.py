@@ -5,6 +5,7 @@ import subprocess
 
 import pandas as pd
 import pytest
+
 from conftest import DEMO_CONFIG, REPO, reduced_demo, run_workflow
 
 pytestmark = pytest.mark.slow
@@ -33,9 +34,13 @@ def prealigned_run(demo_run, tmp_path_factory):
     (root / "units.tsv").write_text(units)
     inputs = {path: path.stat().st_mtime_ns for path in root.iterdir()}
     work = reduced_demo(root / "work", [])  # its own config, without the demo's designs
-    result = run_workflow(work, "--config", f"samples={root / 'samples.tsv'}", f"units={root / 'units.tsv'}", "--", *TARGETS)
+    result = run_workflow(
+        work, "--config", f"samples={root / 'samples.tsv'}", f"units={root / 'units.tsv'}", "--", *TARGETS
+    )
     assert result.returncode == 0, result.stderr[-4000:]
-    assert {path: path.stat().st_mtime_ns for path in root.iterdir() if path != work} == inputs  # nothing written beside
+    assert {
+        path: path.stat().st_mtime_ns for path in root.iterdir() if path != work
+    } == inputs  # nothing written beside
     return work
 
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import REPO, SNAKEMAKE, edit_sheet, reduced_demo, run_workflow, workflow_env
 
 pytestmark = pytest.mark.slow
@@ -71,9 +72,7 @@ def interrupt_mid_alignment(workdir: Path, log: Path, signum: int) -> None:
     try:
         deadline = time.monotonic() + 300
         while not aligning_after_an_alignment(log.read_text()):
-            assert (
-                process.poll() is None
-            ), f"workflow ended before it could be interrupted:\n{log.read_text()[-4000:]}"
+            assert process.poll() is None, f"workflow ended before it could be interrupted:\n{log.read_text()[-4000:]}"
             assert time.monotonic() < deadline, "no second alignment started within 300 s"
             time.sleep(0.2)
         time.sleep(0.5)

@@ -32,7 +32,9 @@ def test_estimates_meet_the_issue_criteria_on_every_aligner_and_fraction(results
     judged = results[results["criterion"] != ""]
     assert len(judged) == 2 * 3 * 4  # organisms × fractions × judged (aligner, mode) pairs
     failed = judged[~judged["passed"].astype(bool)]
-    assert failed.empty, failed[["organism", "aligner", "mode", "realized", "estimate", "truth_ci_low", "truth_ci_high"]]
+    assert failed.empty, failed[
+        ["organism", "aligner", "mode", "realized", "estimate", "truth_ci_low", "truth_ci_high"]
+    ]
 
 
 def test_truth_has_enough_informative_fragments_to_judge(results):

@@ -48,7 +48,9 @@ def as_dict(rows):
 
 def test_umis_collapse_with_majority_class(umis_bam, site):
     table = quant_cells(umis_bam, site, "sc1")
-    assert all(list(row) == ["sample", "barcode", "spliced", "unspliced", "ambiguous", "detection_ratio"] for row in table)
+    assert all(
+        list(row) == ["sample", "barcode", "spliced", "unspliced", "ambiguous", "detection_ratio"] for row in table
+    )
     assert {row["sample"] for row in table} == {"sc1"}
     assert as_dict(table) == {"AAAC": (2, 1, 1), "CCGA": (0, 0, 1), "GGGT": (0, 1, 0), "TTTT": (1, 0, 0)}
     # 3 spliced UMIs with 6 reads that agree with them (u2's unspliced read does not), 2 unspliced

@@ -32,7 +32,9 @@ def files(tmp_path):
     run("locate", "--reference", reference, "-o", tmp_path / "site" / "human.json")
     site = load_site(tmp_path / "site" / "human.json")
     first, u0 = site.window[0], site.union[0]
-    spliced = [fx.spliced_read(site, f"s{i}", first + i % 7, 40, 40, tags={"CB": "AAAC", "UB": f"u{i}"}) for i in range(3)]
+    spliced = [
+        fx.spliced_read(site, f"s{i}", first + i % 7, 40, 40, tags={"CB": "AAAC", "UB": f"u{i}"}) for i in range(3)
+    ]
     unspliced = [fx.unspliced_read(site, f"u{i}", u0 - 30, 80, tags={"CB": "GGGT", "UB": f"u{i}"}) for i in range(12)]
     bams = [fx.write_bam(tmp_path / f"{n}.bam", site.contigs, r) for n, r in (("a", spliced), ("b", unspliced))]
     return tmp_path, reference, site, bams
@@ -53,12 +55,34 @@ def test_quant_one_row_per_bam_or_pooled(files):
         "ci_low", "ci_high", "log2_spliced_ratio", "molecular_fraction", "molecular_ci_low",
         "molecular_ci_high", "detection_ratio", "status",
     ]  # fmt: skip
-    assert table[["sample", "spliced", "unspliced", "status"]].values.tolist() == [["a", 3, 0, "low_coverage"], ["b", 0, 12, "ok"]]
-    run("quant", a, b, "--reference", reference, "--sample", "pooled", "--min-informative", "20", "-o", tmp_path / "pooled.tsv")
+    assert table[["sample", "spliced", "unspliced", "status"]].values.tolist() == [
+        ["a", 3, 0, "low_coverage"],
+        ["b", 0, 12, "ok"],
+    ]
+    run(
+        "quant",
+        a,
+        b,
+        "--reference",
+        reference,
+        "--sample",
+        "pooled",
+        "--min-informative",
+        "20",
+        "-o",
+        tmp_path / "pooled.tsv",
+    )
     pooled = pd.read_csv(tmp_path / "pooled.tsv", sep="\t").iloc[0]
-    assert (pooled["sample"], pooled["spliced"], pooled["unspliced"], pooled["status"]) == ("pooled", 3, 12, "low_coverage")
+    assert (pooled["sample"], pooled["spliced"], pooled["unspliced"], pooled["status"]) == (
+        "pooled",
+        3,
+        12,
+        "low_coverage",
+    )
     with pytest.raises(InputError, match="--sample was given 3 times"):
-        run("quant", a, b, "--site", tmp_path / "site" / "human.json", "--sample", "x", "--sample", "y", "--sample", "z")
+        run(
+            "quant", a, b, "--site", tmp_path / "site" / "human.json", "--sample", "x", "--sample", "y", "--sample", "z"
+        )
     with pytest.raises(InputError, match="--reference REF.fa"):
         run("quant", a)
 
@@ -76,7 +100,10 @@ def test_per_cell_then_pseudobulk(files):
     )
     run("pseudobulk", "--cells", tmp_path / "cells.tsv", "--groups", tmp_path / "types.tsv", "-o", tmp_path / "pb.tsv")
     pseudo = pd.read_csv(tmp_path / "pb.tsv", sep="\t")
-    assert pseudo[["cell_type", "n_cells", "spliced", "unspliced"]].values.tolist() == [["T", 1, 0, 12], ["mac", 1, 3, 0]]
+    assert pseudo[["cell_type", "n_cells", "spliced", "unspliced"]].values.tolist() == [
+        ["T", 1, 0, 12],
+        ["mac", 1, 3, 0],
+    ]
 
 
 def test_report_figures(files):
@@ -86,7 +113,13 @@ def test_report_figures(files):
          "molecular_ci_high": [1.0, 0.3, None], "status": ["low_coverage", "ok", "no_reads"]}
     )  # fmt: skip
     samples = pd.DataFrame(
-        {"sample": ["a", "b", "c"], "assay": ["bulk"] * 3, "tissue": ["DRG"] * 3, "treatment": ["pac", "veh", "veh"], "batch": ["1", "2", "1"]}
+        {
+            "sample": ["a", "b", "c"],
+            "assay": ["bulk"] * 3,
+            "tissue": ["DRG"] * 3,
+            "treatment": ["pac", "veh", "veh"],
+            "batch": ["1", "2", "1"],
+        }
     )
     assert design_columns(samples) == ["treatment"]
     plot_fraction(bulk, samples, tmp_path / "plots" / "fraction.png")

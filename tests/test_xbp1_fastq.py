@@ -195,7 +195,11 @@ def test_per_cell_counts_umis_by_majority_with_barcode_correction(tmp_path, site
     fq1 = write_fastq(tmp_path / "r1.fq.gz", r1)
     fq2 = write_fastq(tmp_path / "r2.fq.gz", r2)
     table = quant_fastq_cells(fq1, fq2, site, "s", barcodes=[a + "-1", b + "-1", c + "-1"])
-    assert [list(row.values())[:5] for row in table] == [["s", a + "-1", 1, 1, 0], ["s", b + "-1", 0, 0, 1], ["s", c + "-1", 1, 0, 0]]
+    assert [list(row.values())[:5] for row in table] == [
+        ["s", a + "-1", 1, 1, 0],
+        ["s", b + "-1", 0, 0, 1],
+        ["s", c + "-1", 1, 0, 0],
+    ]
     # 2 spliced UMIs from 3 reads of 66 nt (45 positions each), 1 unspliced UMI from 1 read of 92 nt
     # (97 positions): ρ = (2 / (3 / 45)) / (1 / (1 / 97))
     assert all(row["detection_ratio"] == pytest.approx(30 / 97) for row in table)
@@ -224,9 +228,15 @@ def test_truncated_gzip_names_the_file_and_line(tmp_path, site):
 def test_mates_of_different_lengths_or_names_are_rejected(tmp_path, site):
     fq1, fq2 = pair_files(tmp_path, site)
     short = write_fastq(tmp_path / "short.fq.gz", [spliced(site, 20, 20)] * 49)
-    with pytest.raises(InputError, match=r"different numbers of reads.*short\.fq\.gz ends after 49 reads \(line 196\).*line 197"):
+    with pytest.raises(
+        InputError, match=r"different numbers of reads.*short\.fq\.gz ends after 49 reads \(line 196\).*line 197"
+    ):
         quant_fastq(fq1, short, site, "s")
-    renamed = write_fastq(tmp_path / "renamed.fq.gz", [spliced(site, 20, 20)] * 50, [f"r{i}" for i in range(30)] + [f"x{i}" for i in range(20)])
+    renamed = write_fastq(
+        tmp_path / "renamed.fq.gz",
+        [spliced(site, 20, 20)] * 50,
+        [f"r{i}" for i in range(30)] + [f"x{i}" for i in range(20)],
+    )
     with pytest.raises(InputError, match=r"renamed\.fq\.gz disagree at line 121: read names differ"):
         quant_fastq(fq1, renamed, site, "s")
     slash = write_fastq(tmp_path / "slash.fq.gz", [spliced(site, 20, 20)] * 50, [f"r{i}/2" for i in range(50)])

@@ -67,10 +67,14 @@ def test_ratio_from_units_and_read_lengths(reference):
     site, _, _ = reference
     g = Geometry.of(site, 8)
     # single-end 100 nt: every read is a unit, so ρ is the ratio of positions, 79 / 105
-    assert detection_ratio(g, {SPLICED: 34, UNSPLICED: 66}, {(SPLICED, 100, 0): 34, (UNSPLICED, 100, 0): 66}) == pytest.approx(79 / 105)
+    assert detection_ratio(
+        g, {SPLICED: 34, UNSPLICED: 66}, {(SPLICED, 100, 0): 34, (UNSPLICED, 100, 0): 66}
+    ) == pytest.approx(79 / 105)
     # pairs of 100 nt whose 40 spliced and 60 unspliced fragments came from 50 and 90 informative reads
     reads = {(SPLICED, 100, 100): 50, (UNSPLICED, 100, 100): 90}
-    assert detection_ratio(g, {SPLICED: 40, UNSPLICED: 60}, reads) == pytest.approx((40 / (50 / 158)) / (60 / (90 / 210)))
+    assert detection_ratio(g, {SPLICED: 40, UNSPLICED: 60}, reads) == pytest.approx(
+        (40 / (50 / 158)) / (60 / (90 / 210))
+    )
     # one class absent: the other's read lengths say how it would be sampled
     assert detection_ratio(g, {SPLICED: 0, UNSPLICED: 5}, {(UNSPLICED, 100, 0): 5}) == pytest.approx(79 / 105)
     assert math.isnan(detection_ratio(g, {SPLICED: 0, UNSPLICED: 0}, {}))
@@ -101,8 +105,22 @@ def test_molecular_fraction_recovers_the_planted_fraction(tmp_path, reference, l
     below 0.40 (more so for short reads), the molecular one within 0.02 with a 95% CI covering it."""
     site, _, molecules = reference
     # about 6,000 informative fragments each (molecular SE ~0.006, so 0.02 is > 3 SE)
-    count = {(50, False): 20000, (100, False): 13000, (150, False): 10500, (50, True): 40000, (100, True): 20000, (150, True): 15000}
-    fragments = simulate.draw(molecules, fraction=PLANTED, fragments=count[length, paired], read_length=length, paired=paired, seed=length + paired)
+    count = {
+        (50, False): 20000,
+        (100, False): 13000,
+        (150, False): 10500,
+        (50, True): 40000,
+        (100, True): 20000,
+        (150, True): 15000,
+    }
+    fragments = simulate.draw(
+        molecules,
+        fraction=PLANTED,
+        fragments=count[length, paired],
+        read_length=length,
+        paired=paired,
+        seed=length + paired,
+    )
     bam = simulate.write_bam(molecules, site, fragments, length, paired, tmp_path / "reads.bam")
     row = quant_bulk(bam, site, "sim")
     assert row["fraction_spliced"] == row["spliced"] / row["informative"] < PLANTED - 0.02
@@ -125,9 +143,18 @@ def test_per_cell_molecules_with_few_or_many_reads_per_umi(tmp_path, reference, 
     fragment fraction; with 20 both isoforms are seen almost surely (ρ near 1). The molecular
     fraction of the pooled cells recovers the planted fraction in both regimes."""
     site, _, molecules = reference
-    reads = simulate.draw_umis(molecules, fraction=PLANTED, umis=12000 if reads_per_umi == 1 else 4000, reads_per_umi=reads_per_umi, read_length=91, seed=reads_per_umi)
+    reads = simulate.draw_umis(
+        molecules,
+        fraction=PLANTED,
+        umis=12000 if reads_per_umi == 1 else 4000,
+        reads_per_umi=reads_per_umi,
+        read_length=91,
+        seed=reads_per_umi,
+    )
     tags = [{"CB": f"CELL{umi % 50:02d}", "UB": f"U{umi:08d}"} for umi, _ in reads]
-    bam = simulate.write_bam(molecules, site, [fragment for _, fragment in reads], 91, False, tmp_path / "cells.bam", tags)
+    bam = simulate.write_bam(
+        molecules, site, [fragment for _, fragment in reads], 91, False, tmp_path / "cells.bam", tags
+    )
     rows = quant_cells(bam, site, "sc")
     spliced, unspliced = sum(r["spliced"] for r in rows), sum(r["unspliced"] for r in rows)
     pooled = readout(spliced, unspliced, ratio=rows[0]["detection_ratio"])
@@ -148,5 +175,10 @@ def test_anchored_reads_are_not_corrected(tmp_path, reference):
     row = quant_bulk(bam, site, "sim", read_starts="anchored")
     assert row["detection_ratio"] == 1 and row["molecular_fraction"] == row["fraction_spliced"]
     tags = [{"CB": "CELL1", "UB": f"U{n}"} for n in range(len(fragments))]
-    cells = quant_cells(simulate.write_bam(molecules, site, fragments, 100, False, tmp_path / "c.bam", tags), site, "sc", read_starts="anchored")
+    cells = quant_cells(
+        simulate.write_bam(molecules, site, fragments, 100, False, tmp_path / "c.bam", tags),
+        site,
+        "sc",
+        read_starts="anchored",
+    )
     assert cells[0]["detection_ratio"] == 1

@@ -1,4 +1,4 @@
-"""Bulk XBP1 counting on hand-built BAMs: every rule of SPEC §3 with exact expected counts."""
+"""Bulk XBP1 counting on hand-built BAMs: every counting rule of docs/xbp1.md with exact expected counts."""
 
 import math
 import os
@@ -162,7 +162,16 @@ def test_empty_bam_reports_no_reads_with_empty_fraction(tmp_path, human):
     bam = fx.write_bam(tmp_path / "empty.bam", site.contigs, [])
     row = quant_bulk(bam, site, "empty")
     assert (row["informative"], row["status"]) == (0, "no_reads")
-    empty = ("fraction_spliced", "ci_low", "ci_high", "log2_spliced_ratio", "molecular_fraction", "molecular_ci_low", "molecular_ci_high", "detection_ratio")
+    empty = (
+        "fraction_spliced",
+        "ci_low",
+        "ci_high",
+        "log2_spliced_ratio",
+        "molecular_fraction",
+        "molecular_ci_low",
+        "molecular_ci_high",
+        "detection_ratio",
+    )
     assert all(math.isnan(row[c]) for c in empty)
     write_rows([row], BULK_COLUMNS, tmp_path / "out.tsv")
     assert (tmp_path / "out.tsv").read_text().splitlines()[1] == "empty\t0\t0\t0\t0" + "\t" * 8 + "\tno_reads"
@@ -186,7 +195,9 @@ def test_missing_index_is_explained_and_nothing_is_written_beside(tmp_path, huma
     site, _ = human
     inputs = tmp_path / "inputs"
     inputs.mkdir()
-    bam = fx.write_bam(inputs / "s.bam", site.contigs, [fx.spliced_read(site, "s", site.window[0], 40, 40)], index=False)
+    bam = fx.write_bam(
+        inputs / "s.bam", site.contigs, [fx.spliced_read(site, "s", site.window[0], 40, 40)], index=False
+    )
     with pytest.raises(InputError, match="samtools index"):
         quant_bulk(bam, site, "s")
     assert os.listdir(inputs) == ["s.bam"]

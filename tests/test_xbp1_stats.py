@@ -59,7 +59,11 @@ def test_pseudobulk_sums_per_sample_and_group():
         "molecular_ci_high", "detection_ratio", "status",
     ]  # fmt: skip
     got = {(r.sample, r.cell_type): (r.n_cells, r.spliced, r.unspliced, r.status) for r in table.itertuples()}
-    assert got == {("s1", "T"): (2, 0, 2, "low_coverage"), ("s1", "mac"): (2, 4, 2, "ok"), ("s2", "mac"): (1, 0, 5, "ok")}
+    assert got == {
+        ("s1", "T"): (2, 0, 2, "low_coverage"),
+        ("s1", "mac"): (2, 4, 2, "ok"),
+        ("s2", "mac"): (1, 0, 5, "ok"),
+    }
 
 
 def test_pseudobulk_without_sample_column_and_with_mismatched_barcodes():
@@ -74,7 +78,13 @@ def test_pseudobulk_without_sample_column_and_with_mismatched_barcodes():
 
 def test_cohort_table_and_multiqc_file(tmp_path):
     for sample, spliced, unspliced in (("a", 3, 1), ("b", 0, 1)):
-        counts = {"sample": [sample], "spliced": [spliced], "unspliced": [unspliced], "ambiguous": [0], "detection_ratio": [0.75]}
+        counts = {
+            "sample": [sample],
+            "spliced": [spliced],
+            "unspliced": [unspliced],
+            "ambiguous": [0],
+            "detection_ratio": [0.75],
+        }
         row = add_readout(pd.DataFrame(counts))
         row.to_csv(tmp_path / f"{sample}.tsv", sep="\t", index=False)
     table = combine_bulk([tmp_path / "a.tsv", tmp_path / "b.tsv"])
@@ -83,7 +93,11 @@ def test_cohort_table_and_multiqc_file(tmp_path):
     lines = (tmp_path / "xbp1_mqc.tsv").read_text().splitlines()
     assert '# plot_type: "generalstats"' in lines
     data = [line for line in lines if not line.startswith("#")]
-    assert data == ["Sample\txbp1_molecular_pct\txbp1_spliced_pct\txbp1_informative", "a\t80.0\t75.0\t4", "b\t0.0\t0.0\t1"]  # 0.75 / (0.75 + 0.75 * 0.25)
+    assert data == [
+        "Sample\txbp1_molecular_pct\txbp1_spliced_pct\txbp1_informative",
+        "a\t80.0\t75.0\t4",
+        "b\t0.0\t0.0\t1",
+    ]  # 0.75 / (0.75 + 0.75 * 0.25)
     (tmp_path / "bad.tsv").write_text("sample\tspliced\n")
     with pytest.raises(InputError, match="lacks column"):
         combine_bulk([tmp_path / "bad.tsv"])

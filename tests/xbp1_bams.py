@@ -68,7 +68,12 @@ def read(name, start, cigar, seq, flag=0, mapq=60, tags=None) -> dict:
 def pair(first: dict, second: dict) -> list:
     """Two reads as mates of one fragment (first forward, second reverse)."""
     first = {**first, "flag": first["flag"] | PAIRED | PROPER | FIRST | MATE_REVERSE, "mate": second["start"]}
-    second = {**second, "name": first["name"], "flag": second["flag"] | PAIRED | PROPER | SECOND | REVERSE, "mate": first["start"]}
+    second = {
+        **second,
+        "name": first["name"],
+        "flag": second["flag"] | PAIRED | PROPER | SECOND | REVERSE,
+        "mate": first["start"],
+    }
     return [first, second]
 
 

@@ -38,9 +38,7 @@ rates = rates.assign(ci_low=low.round(3), ci_high=high.round(3), rate=rates["rat
 rates["target"] = ""
 targeted = (rates["timepoint"] == "change") | (rates["model"] == "cox_tv")
 inside = rates["rate"].between(*TARGET)
-rates.loc[targeted, "target"] = inside[targeted].map(
-    {True: "within [0.02, 0.08]", False: "OUTSIDE [0.02, 0.08]"}
-)
+rates.loc[targeted, "target"] = inside[targeted].map({True: "within [0.02, 0.08]", False: "OUTSIDE [0.02, 0.08]"})
 print(
     f"false-positive rate at alpha {args.alpha}: {args.cohorts} null cohorts of {args.patients} patients "
     f"(covariates age + bmi; traps at rate {args.traps}); tested = cohorts where the model was estimable"

@@ -46,9 +46,7 @@ def write_cohort(workdir: Path, n_bulk: int, n_sc: int) -> None:
         config[key] = f"config/{Path(config[key]).name}"
     (workdir / "config" / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     demo = read(DEMO / "samples.tsv")
-    samples = pd.concat(
-        [tile(demo[demo["assay"] == "bulk"], n_bulk), tile(demo[demo["assay"] == "sc"], n_sc)]
-    )
+    samples = pd.concat([tile(demo[demo["assay"] == "bulk"], n_bulk), tile(demo[demo["assay"] == "sc"], n_sc)])
     samples.drop(columns="template").to_csv(workdir / "config" / "samples.tsv", sep="\t", index=False)
     write_units(workdir, samples, read(DEMO / "units.tsv"))
     write_clinical(workdir, samples, read(DEMO / "clinical.tsv"))
@@ -134,9 +132,7 @@ def main() -> None:
         workdir = args.workdir or Path(tmp) / "cohort"
         start = time.perf_counter()
         write_cohort(workdir, args.bulk, args.sc)
-        print(
-            f"bench/dag: wrote {args.bulk} bulk + {args.sc} sc samples in {time.perf_counter() - start:.1f} s"
-        )
+        print(f"bench/dag: wrote {args.bulk} bulk + {args.sc} sc samples in {time.perf_counter() - start:.1f} s")
         wall, peak_mb, jobs = time_dry_run(workdir)
         print(f"dry run: {jobs} jobs, wall {wall:.1f} s, peak RSS {peak_mb:.0f} MB (target: wall <= 30 s)")
         if args.profile_top:

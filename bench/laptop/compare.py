@@ -41,15 +41,21 @@ def compare_de(standard: Path, laptop: Path) -> None:
     for contrast in contrasts(standard):
         a, b = significant(standard, contrast), significant(laptop, contrast)
         same_sets = set_calls(standard, contrast) == set_calls(laptop, contrast)
-        print(f"{str(contrast):<48}{len(a):>9}{len(b):>8}{len(a & b):>8}   {same_sets} ({', '.join(sorted(set_calls(laptop, contrast)))})")
+        print(
+            f"{str(contrast):<48}{len(a):>9}{len(b):>8}{len(a & b):>8}   {same_sets} ({', '.join(sorted(set_calls(laptop, contrast)))})"
+        )
 
 
 def compare_xbp1(standard: Path, laptop: Path) -> None:
     a, b = (read(r / "xbp1/bulk.tsv").set_index("sample") for r in (standard, laptop))
     both = a.join(b, lsuffix="_std", rsuffix="_lap")
-    inside = (both["fraction_spliced_lap"] >= both["ci_low_std"]) & (both["fraction_spliced_lap"] <= both["ci_high_std"])
+    inside = (both["fraction_spliced_lap"] >= both["ci_low_std"]) & (
+        both["fraction_spliced_lap"] <= both["ci_high_std"]
+    )
     r = both["fraction_spliced_std"].corr(both["fraction_spliced_lap"])
-    print(f"XBP1 bulk: {len(both)} samples, r = {r:.4f}, laptop fraction inside the standard CI in {inside.sum()}/{len(both)}")
+    print(
+        f"XBP1 bulk: {len(both)} samples, r = {r:.4f}, laptop fraction inside the standard CI in {inside.sum()}/{len(both)}"
+    )
 
 
 def compare_sc(standard: Path, laptop: Path) -> None:
@@ -61,7 +67,12 @@ def compare_sc(standard: Path, laptop: Path) -> None:
             print(f"single-cell {name}: {len(labels)} cells kept, {agree} labelled as planted")
         for path in sorted(results.glob("sc/*/xbp1_by_celltype.tsv")):
             table = read(path).query("cell_type == 'macrophage'")
-            cells = ", ".join(f"{c} {f:.3f} [{lo:.3f}, {hi:.3f}]" for c, f, lo, hi in table[["condition", "fraction_spliced", "ci_low", "ci_high"]].itertuples(index=False))
+            cells = ", ".join(
+                f"{c} {f:.3f} [{lo:.3f}, {hi:.3f}]"
+                for c, f, lo, hi in table[["condition", "fraction_spliced", "ci_low", "ci_high"]].itertuples(
+                    index=False
+                )
+            )
             print(f"  macrophage XBP1s fraction: {cells}")
 
 
@@ -71,7 +82,11 @@ def compare_clinical(standard: Path, laptop: Path) -> None:
     both = a[["estimate", "p_value"]].join(b[["estimate", "p_value"]], lsuffix="_std", rsuffix="_lap").dropna()
     calls = (both["p_value_std"] < 0.05) == (both["p_value_lap"] < 0.05)
     print(f"clinical: {len(both)} associations, same call at p < 0.05 in {calls.sum()}/{len(both)}")
-    print(both[both.index.get_level_values("readout").str.startswith(("fraction", "score_inflammatory"))].round(4).to_string())
+    print(
+        both[both.index.get_level_values("readout").str.startswith(("fraction", "score_inflammatory"))]
+        .round(4)
+        .to_string()
+    )
 
 
 def main() -> None:

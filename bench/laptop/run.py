@@ -30,21 +30,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import psutil
+from isal import igzip
 
-from ire1seq.demo.bulk import BulkSample, READ_LENGTH, draw_fragments
+from ire1seq.demo.bulk import READ_LENGTH, BulkSample, draw_fragments
 from ire1seq.demo.dna import substitute
 from ire1seq.demo.fastq import fastq_records
 from ire1seq.demo.genes import CATALOGUE
 from ire1seq.demo.genome import build_genome
 from ire1seq.demo.seeds import stream
 from ire1seq.demo.transcriptome import transcriptome
-from isal import igzip
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -98,7 +97,9 @@ def pad_transcriptome(fasta: Path, gtf: Path, megabases: float) -> None:
             block = rng.choice(np.frombuffer(b"ACGT", np.uint8), size=(min(10_000, int(megabases * 500) - first), 2000))
             for i, seq in enumerate(block, start=first):
                 fa.write(f">PADT{i:07d}\n{seq.tobytes().decode()}\n")
-                annotation.write(f'pad\tbench\texon\t1\t2000\t.\t+\t.\tgene_id "PAD{i:07d}"; transcript_id "PADT{i:07d}";\n')
+                annotation.write(
+                    f'pad\tbench\texon\t1\t2000\t.\t+\t.\tgene_id "PAD{i:07d}"; transcript_id "PADT{i:07d}";\n'
+                )
 
 
 def simulate_sample(directory: Path, pairs: float, pad: float) -> tuple:
@@ -121,7 +122,9 @@ def simulate_sample(directory: Path, pairs: float, pad: float) -> tuple:
             five, three = tx.fragment_ends(frags.index[part], frags.start[part], frags.size[part], READ_LENGTH)
             r1.write(fastq_records("big", substitute(rng, three, 0.001), first + 1))  # reverse: read 1 antisense
             r2.write(fastq_records("big", substitute(rng, five, 0.001), first + 1))
-    print(f"simulated {frags.index.size / 1e6:.1f} M pairs: {sum(p.stat().st_size for p in paths) / 1e9:.2f} GB gzipped")
+    print(
+        f"simulated {frags.index.size / 1e6:.1f} M pairs: {sum(p.stat().st_size for p in paths) / 1e9:.2f} GB gzipped"
+    )
     return paths[0], paths[1], directory / "ref" / "human.transcripts.fa", directory / "ref" / "human.gtf"
 
 
@@ -140,11 +143,59 @@ def run_sample(pairs: float, pad: float, directory: Path, keep: bool) -> None:
     try:
         fq1, fq2, transcripts, gtf = simulate_sample(directory, pairs, pad)
         out = directory / "out"
-        measured("ire1seq xbp1 fastq (2 threads)", [BIN / "ire1seq", "xbp1", "fastq", fq1, fq2, "--organism", "human", "--threads", "2", "-o", directory / "xbp1.tsv"])
-        measured(f"salmon index (demo transcripts + {pad:.0f} Mb)", ["salmon", "index", "-t", transcripts, "-i", out / "index", "-p", "2"])
-        measured("salmon quant -p 2", ["salmon", "quant", "-i", out / "index", "-l", "ISR", "-1", fq1, "-2", fq2, "-p", "2", "--validateMappings", "-o", out / "quant"])
+        measured(
+            "ire1seq xbp1 fastq (2 threads)",
+            [
+                BIN / "ire1seq",
+                "xbp1",
+                "fastq",
+                fq1,
+                fq2,
+                "--organism",
+                "human",
+                "--threads",
+                "2",
+                "-o",
+                directory / "xbp1.tsv",
+            ],
+        )
+        measured(
+            f"salmon index (demo transcripts + {pad:.0f} Mb)",
+            ["salmon", "index", "-t", transcripts, "-i", out / "index", "-p", "2"],
+        )
+        measured(
+            "salmon quant -p 2",
+            [
+                "salmon",
+                "quant",
+                "-i",
+                out / "index",
+                "-l",
+                "ISR",
+                "-1",
+                fq1,
+                "-2",
+                fq2,
+                "-p",
+                "2",
+                "--validateMappings",
+                "-o",
+                out / "quant",
+            ],
+        )
         genes = "from ire1seq.salmon import star_like_counts as s; import sys; s(*sys.argv[1:4]).to_csv(sys.argv[4], sep='\\t')"
-        measured("gene table (pytximport)", [sys.executable, "-c", genes, out / "quant" / "quant.sf", out / "quant" / "lib_format_counts.json", gtf, out / "genes.tsv"])
+        measured(
+            "gene table (pytximport)",
+            [
+                sys.executable,
+                "-c",
+                genes,
+                out / "quant" / "quant.sf",
+                out / "quant" / "lib_format_counts.json",
+                gtf,
+                out / "genes.tsv",
+            ],
+        )
         print((directory / "xbp1.tsv").read_text())
     finally:
         if not keep:
@@ -162,10 +213,35 @@ def run_cells(pad: float, directory: Path, keep: bool) -> None:
         pad_transcriptome(transcripts, directory / "ref" / "mouse.gtf", pad)
         reads = [REPO / f"resources/demo/sc_fastq/SC_ptx_1_L1_R{mate}.fastq.gz" for mate in (1, 2)]
         out, whitelist = directory / "bus", REPO / "resources/demo/sc/whitelist.txt"
-        measured(f"kallisto index (demo transcripts + {pad:.0f} Mb)", ["kallisto", "index", "-i", directory / "index", transcripts])
-        measured("kallisto bus -t 2", ["kallisto", "bus", "-i", directory / "index", "-x", "10xv3", "--fr-stranded", "-t", "2", "-o", out, *reads])
-        measured("bustools correct", ["bustools", "correct", "-w", whitelist, "-o", out / "corrected.bus", out / "output.bus"])
-        measured("bustools sort -m 1G", ["bustools", "sort", "-t", "2", "-m", "1G", "-o", out / "sorted.bus", out / "corrected.bus"])
+        measured(
+            f"kallisto index (demo transcripts + {pad:.0f} Mb)",
+            ["kallisto", "index", "-i", directory / "index", transcripts],
+        )
+        measured(
+            "kallisto bus -t 2",
+            [
+                "kallisto",
+                "bus",
+                "-i",
+                directory / "index",
+                "-x",
+                "10xv3",
+                "--fr-stranded",
+                "-t",
+                "2",
+                "-o",
+                out,
+                *reads,
+            ],
+        )
+        measured(
+            "bustools correct",
+            ["bustools", "correct", "-w", whitelist, "-o", out / "corrected.bus", out / "output.bus"],
+        )
+        measured(
+            "bustools sort -m 1G",
+            ["bustools", "sort", "-t", "2", "-m", "1G", "-o", out / "sorted.bus", out / "corrected.bus"],
+        )
     finally:
         if not keep:
             shutil.rmtree(directory, ignore_errors=True)

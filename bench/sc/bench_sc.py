@@ -49,14 +49,24 @@ def simulate(workdir: Path, n_cells: int, n_genes: int) -> list[str]:
         one = cells[(cells.obs["sample"] == sample).to_numpy()]
         matrices.append(f"{sample}={write_mtx_dir(one, workdir / sample)}")
         barcodes = one.obs["barcode"].sample(frac=0.3, random_state=3)
-        xbp1 = pd.DataFrame({"sample": sample, "barcode": barcodes, "spliced": rng.poisson(0.5, len(barcodes)),
-                             "unspliced": rng.poisson(1.5, len(barcodes)), "ambiguous": 0})
+        xbp1 = pd.DataFrame(
+            {
+                "sample": sample,
+                "barcode": barcodes,
+                "spliced": rng.poisson(0.5, len(barcodes)),
+                "unspliced": rng.poisson(1.5, len(barcodes)),
+                "ambiguous": 0,
+            }
+        )
         xbp1.to_csv(workdir / f"{sample}.xbp1.tsv", sep="\t", index=False)
         tables.append(str(workdir / f"{sample}.xbp1.tsv"))
     sheet = pd.DataFrame({"sample": SAMPLES, "organism": "mouse", "treatment": ["vehicle"] * 2 + ["paclitaxel"] * 2})
     sheet.to_csv(workdir / "samples.tsv", sep="\t", index=False)
-    print(f"simulated {cells.n_obs} cells x {cells.n_vars} genes, {cells.X.nnz / cells.n_obs:.0f} "
-          f"non-zero genes and {cells.X.sum() / cells.n_obs:.0f} UMIs per cell", flush=True)
+    print(
+        f"simulated {cells.n_obs} cells x {cells.n_vars} genes, {cells.X.nnz / cells.n_obs:.0f} "
+        f"non-zero genes and {cells.X.sum() / cells.n_obs:.0f} UMIs per cell",
+        flush=True,
+    )
     return ["--matrix", *matrices, "--xbp1-cells", *tables, "--samples", str(workdir / "samples.tsv")]
 
 
@@ -76,9 +86,21 @@ def main() -> None:
         inputs = simulate(workdir, args.cells, args.genes)
         saved.write_text("\n".join(inputs))
         print(f"simulation and writing: {time.perf_counter() - start:.0f} s", flush=True)
-    command = [sys.executable, "-c", CHILD, "sc", *inputs, "--organism", "mouse",
-               "-o", str(workdir / "out" / "bench.h5ad"), "--plots", str(workdir / "out" / "plots"),
-               "--pseudobulk", str(workdir / "out" / "pseudobulk")]
+    command = [
+        sys.executable,
+        "-c",
+        CHILD,
+        "sc",
+        *inputs,
+        "--organism",
+        "mouse",
+        "-o",
+        str(workdir / "out" / "bench.h5ad"),
+        "--plots",
+        str(workdir / "out" / "plots"),
+        "--pseudobulk",
+        str(workdir / "out" / "pseudobulk"),
+    ]
     start = time.perf_counter()
     subprocess.run(command, check=True)
     wall = time.perf_counter() - start
@@ -86,9 +108,11 @@ def main() -> None:
     peak_gb, cpu = usage.ru_maxrss / 1024**2, usage.ru_utime + usage.ru_stime
     qc = pd.read_csv(workdir / "out" / "bench_qc.tsv", sep="\t")
     print(qc.to_string(index=False))
-    print(f"ire1seq sc: {args.cells} cells x {args.genes} genes: wall {wall:.0f} s, CPU {cpu:.0f} s, "
-          f"peak RSS {peak_gb:.2f} GB, load average {os.getloadavg()[0]:.1f} "
-          f"(targets 300 s, 8 GB); outputs in {workdir / 'out'}")
+    print(
+        f"ire1seq sc: {args.cells} cells x {args.genes} genes: wall {wall:.0f} s, CPU {cpu:.0f} s, "
+        f"peak RSS {peak_gb:.2f} GB, load average {os.getloadavg()[0]:.1f} "
+        f"(targets 300 s, 8 GB); outputs in {workdir / 'out'}"
+    )
 
 
 if __name__ == "__main__":

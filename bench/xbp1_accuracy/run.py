@@ -4,7 +4,7 @@ For each organism and planted fraction, paired XBP1 reads (demo transcripts, sub
 aligned by STAR with and without the XBP1 junction annotated, HISAT2 with and without the splice
 site, and minimap2 (`-ax splice`); each BAM is quantified with soft-clip rescue (default), without
 it, and with rescue + --scan-unmapped. The estimate is compared with the realized truth (fragments
-informative by SPEC §3) and its 95% Wilson interval. Criteria (issue 3): on annotated aligners the
+informative by docs/xbp1.md) and its 95% Wilson interval. Criteria (issue 3): on annotated aligners the
 estimate lies in the truth's 95% CI; on unannotated STAR it lies within 0.05 of the truth.
 
     .venv/bin/python bench/xbp1_accuracy/run.py [--fragments 5000] [--error-rate 0.001] [--keep DIR]
@@ -75,9 +75,21 @@ def prepare(organism: str, work: Path, aligners=ALIGNERS):
     files = write_site(site, work / "site" / f"{organism}.json")
     log = work / f"{organism}.align.log"
     index = work / "index"
-    star_a = align.star_index(fasta, gtf, files[1], index / f"{organism}_star_annotated", log) if "star_annotated" in aligners else None
-    star_u = align.star_index(fasta, gtf, None, index / f"{organism}_star_unannotated", log) if "star_unannotated" in aligners else None
-    hisat = align.hisat2_index(fasta, index / f"{organism}_hisat2", log) if any(a.startswith("hisat2") for a in aligners) else None
+    star_a = (
+        align.star_index(fasta, gtf, files[1], index / f"{organism}_star_annotated", log)
+        if "star_annotated" in aligners
+        else None
+    )
+    star_u = (
+        align.star_index(fasta, gtf, None, index / f"{organism}_star_unannotated", log)
+        if "star_unannotated" in aligners
+        else None
+    )
+    hisat = (
+        align.hisat2_index(fasta, index / f"{organism}_hisat2", log)
+        if any(a.startswith("hisat2") for a in aligners)
+        else None
+    )
     return site, tx, Aligners(fasta, files, star_a, star_u, hisat, log)
 
 
@@ -87,7 +99,9 @@ def evaluate(organism, aligner, mode, truth: simulate.Truth, row: dict) -> dict:
     low, high = proportion_confint(truth.spliced, informative, alpha=0.05, method="wilson")
     estimate = row["fraction_spliced"]
     criterion = CRITERIA.get((aligner, mode), "")
-    passed = {"in_truth_ci": low <= estimate <= high, "within_0.05": abs(estimate - truth.realized) <= 0.05}.get(criterion)
+    passed = {"in_truth_ci": low <= estimate <= high, "within_0.05": abs(estimate - truth.realized) <= 0.05}.get(
+        criterion
+    )
     return {
         "organism": organism, "aligner": aligner, "mates": MATES.get(aligner, "pairs"), "mode": mode, "planted": truth.planted,
         "fragments": truth.fragments, "truth_spliced": truth.spliced, "truth_unspliced": truth.unspliced,
@@ -98,7 +112,15 @@ def evaluate(organism, aligner, mode, truth: simulate.Truth, row: dict) -> dict:
     }  # fmt: skip
 
 
-def accuracy(work: Path, organisms=ORGANISMS, fractions=FRACTIONS, aligners=ALIGNERS, modes=tuple(MODES), fragments=5000, error_rate=0.001) -> pd.DataFrame:
+def accuracy(
+    work: Path,
+    organisms=ORGANISMS,
+    fractions=FRACTIONS,
+    aligners=ALIGNERS,
+    modes=tuple(MODES),
+    fragments=5000,
+    error_rate=0.001,
+) -> pd.DataFrame:
     """Every organism × fraction × aligner × quant mode, as one table; files go under `work`."""
     rows = []
     for organism in organisms:
@@ -128,7 +150,9 @@ def main() -> None:
     work = Path(args.keep or tempfile.mkdtemp(prefix="xbp1_accuracy_", dir="/tmp"))
     started = time.perf_counter()
     try:
-        table = accuracy(work, args.organisms, args.fractions, args.aligners, tuple(MODES), args.fragments, args.error_rate)
+        table = accuracy(
+            work, args.organisms, args.fractions, args.aligners, tuple(MODES), args.fragments, args.error_rate
+        )
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -137,7 +161,9 @@ def main() -> None:
                    "estimate", "ci_low", "ci_high", "ambiguous", "criterion", "passed"]]  # fmt: skip
     print(shown.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
     judged = table[table["criterion"] != ""]
-    print(f"\ncriteria met: {int(judged['passed'].sum())}/{len(judged)}; {time.perf_counter() - started:.0f} s; table: {args.out}")
+    print(
+        f"\ncriteria met: {int(judged['passed'].sum())}/{len(judged)}; {time.perf_counter() - started:.0f} s; table: {args.out}"
+    )
 
 
 if __name__ == "__main__":

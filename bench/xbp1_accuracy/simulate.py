@@ -1,4 +1,4 @@
-"""Paired-end XBP1 reads at a planted spliced fraction, with the realized truth of SPEC §3.
+"""Paired-end XBP1 reads at a planted spliced fraction, with the realized truth of docs/xbp1.md.
 
 Built from the demo generator's own parts (genome, transcriptome, fragment draw, substitutions,
 FASTQ writer), so the reads come from the same XBP1u / XBP1s transcripts as the demo cohort and the
@@ -23,7 +23,7 @@ from ire1seq.demo.transcriptome import Transcriptome, transcriptome
 class Truth:
     planted: float
     fragments: int  # XBP1 fragments simulated
-    spliced: int  # informative fragments of XBP1s (SPEC §3, transcript coordinates)
+    spliced: int  # informative fragments of XBP1s (docs/xbp1.md, transcript coordinates)
     unspliced: int  # informative fragments of XBP1u
 
     @property
@@ -39,7 +39,9 @@ def reference(organism: str, directory: Path) -> tuple[Path, Path, Transcriptome
     return directory / f"{organism}.fa", directory / f"{organism}.gtf", transcriptome(genome)
 
 
-def simulate(name: str, organism: str, tx: Transcriptome, fraction: float, fragments: int, error_rate: float, out: Path) -> tuple[list[Path], dict]:
+def simulate(
+    name: str, organism: str, tx: Transcriptome, fraction: float, fragments: int, error_rate: float, out: Path
+) -> tuple[list[Path], dict]:
     """Write `{name}_R1/R2.fastq.gz` (dUTP-stranded pairs, 100 nt) of XBP1 fragments only.
 
     `fragments` is the mean of the demo's negative-binomial draw; each fragment is XBP1s with

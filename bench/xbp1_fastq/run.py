@@ -110,7 +110,20 @@ def bowtie2(path: Path, workdir: Path):
         fasta += f">{name}\n{ASCII[codes].tobytes().decode()}\n"
     (workdir / "xbp1.fa").write_text(fasta)
     subprocess.run(["bowtie2-build", "-q", workdir / "xbp1.fa", workdir / "xbp1"], check=True)
-    command = ["bowtie2", "-p", "2", "--no-unal", "--end-to-end", "--sensitive", "-x", workdir / "xbp1", "-U", path, "-S", "/dev/null"]
+    command = [
+        "bowtie2",
+        "-p",
+        "2",
+        "--no-unal",
+        "--end-to-end",
+        "--sensitive",
+        "-x",
+        workdir / "xbp1",
+        "-U",
+        path,
+        "-S",
+        "/dev/null",
+    ]
     return subprocess.run(command, check=True, capture_output=True, text=True).stderr
 
 
@@ -150,7 +163,9 @@ def main() -> None:
         counts = results["ire1seq xbp1 fastq, 1 thread"][2]
         limit = results["isal decompression alone"][1]
         ours = results["ire1seq xbp1 fastq, 1 thread"][1]
-        print(f"CPU time vs isal decompression alone: {ours / limit:.2f}x; vs GNU gzip: {ours / results['gzip -dc (GNU gzip)'][1]:.2f}x")
+        print(
+            f"CPU time vs isal decompression alone: {ours / limit:.2f}x; vs GNU gzip: {ours / results['gzip -dc (GNU gzip)'][1]:.2f}x"
+        )
         if BOWTIE2 in results:
             wall, cpu, log = results[BOWTIE2]
             fastest = min(results[label][0] for label in results if label.startswith("ire1seq"))

@@ -40,7 +40,14 @@ def fragments_for(length: int, paired: bool) -> int:
 
 
 def bulk(work: Path, site, molecules, fraction: float, length: int, paired: bool, replicate: int) -> dict:
-    fragments = simulate.draw(molecules, fraction=fraction, fragments=fragments_for(length, paired), read_length=length, paired=paired, seed=replicate)
+    fragments = simulate.draw(
+        molecules,
+        fraction=fraction,
+        fragments=fragments_for(length, paired),
+        read_length=length,
+        paired=paired,
+        seed=replicate,
+    )
     bam = simulate.write_bam(molecules, site, fragments, length, paired, work / "reads.bam")
     row = quant_bulk(bam, site, "sim")
     if replicate == 0:
@@ -51,7 +58,9 @@ def bulk(work: Path, site, molecules, fraction: float, length: int, paired: bool
 
 def cells(work: Path, site, molecules, fraction: float, reads_per_umi: float, replicate: int) -> dict:
     umis = int(INFORMATIVE / min(1.0, 0.45 * reads_per_umi))
-    reads = simulate.draw_umis(molecules, fraction=fraction, umis=umis, reads_per_umi=reads_per_umi, read_length=91, seed=replicate)
+    reads = simulate.draw_umis(
+        molecules, fraction=fraction, umis=umis, reads_per_umi=reads_per_umi, read_length=91, seed=replicate
+    )
     tags = [{"CB": f"CELL{umi % 200:03d}", "UB": f"U{umi:08d}"} for umi, _ in reads]
     bam = simulate.write_bam(molecules, site, [f for _, f in reads], 91, False, work / "cells.bam", tags)
     rows = quant_cells(bam, site, "sc")

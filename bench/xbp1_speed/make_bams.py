@@ -18,10 +18,30 @@ import pysam
 from ire1seq.xbp1.site import INTRON, known_sites, locate, revcomp, write_site
 
 GRCH38 = {
-    "1": 248956422, "2": 242193529, "3": 198295559, "4": 190214555, "5": 181538259, "6": 170805979,
-    "7": 159345973, "8": 145138636, "9": 138394717, "10": 133797422, "11": 135086622, "12": 133275309,
-    "13": 114364328, "14": 107043718, "15": 101991189, "16": 90338345, "17": 83257441, "18": 80373285,
-    "19": 58617616, "20": 64444167, "21": 46709983, "22": 2_000_000, "X": 156040895, "Y": 57227415,
+    "1": 248956422,
+    "2": 242193529,
+    "3": 198295559,
+    "4": 190214555,
+    "5": 181538259,
+    "6": 170805979,
+    "7": 159345973,
+    "8": 145138636,
+    "9": 138394717,
+    "10": 133797422,
+    "11": 135086622,
+    "12": 133275309,
+    "13": 114364328,
+    "14": 107043718,
+    "15": 101991189,
+    "16": 90338345,
+    "17": 83257441,
+    "18": 80373285,
+    "19": 58617616,
+    "20": 64444167,
+    "21": 46709983,
+    "22": 2_000_000,
+    "X": 156040895,
+    "Y": 57227415,
 }  # fmt: skip  (22 is the synthetic contig holding XBP1)
 XBP1_CONTIG, XBP1_AT = "22", 1_000_000
 CLEAR = 2_000  # no background read starts within this distance of the XBP1 window
@@ -57,7 +77,10 @@ def _tags(cells, umis, rng, count: int) -> list:
     """`\\tCB:Z:..\\tUB:Z:..` for `count` reads of random cells (empty list: no tags)."""
     if cells is None:
         return [""] * count
-    return [f"\tCB:Z:{cells[c]}\tUB:Z:{umis[u]}" for c, u in zip(rng.integers(0, len(cells), count), rng.integers(0, len(umis), count))]
+    return [
+        f"\tCB:Z:{cells[c]}\tUB:Z:{umis[u]}"
+        for c, u in zip(rng.integers(0, len(cells), count), rng.integers(0, len(umis), count))
+    ]
 
 
 def _background(contig: str, fragments: int, paired: bool, rng, cells=None, umis=None):
@@ -75,7 +98,12 @@ def _background(contig: str, fragments: int, paired: bool, rng, cells=None, umis
         pos, mate, first, ids = pos[order], mate[order], first[order], np.concatenate([ids, ids])[order]
     for at in range(0, len(pos if paired else starts), CHUNK):
         if paired:
-            part = zip(ids[at : at + CHUNK].tolist(), pos[at : at + CHUNK].tolist(), mate[at : at + CHUNK].tolist(), first[at : at + CHUNK].tolist())
+            part = zip(
+                ids[at : at + CHUNK].tolist(),
+                pos[at : at + CHUNK].tolist(),
+                mate[at : at + CHUNK].tolist(),
+                first[at : at + CHUNK].tolist(),
+            )
             yield "".join(
                 f"bg{contig}_{i}\t{99 if f else 147}\t{contig}\t{p}\t60\t{READ}M\t=\t{m}\t{INSERT if f else -INSERT}\t{SEQ}\t{QUAL}\n"
                 for i, p, m, f in part
@@ -83,7 +111,10 @@ def _background(contig: str, fragments: int, paired: bool, rng, cells=None, umis
         else:
             chunk = starts[at : at + CHUNK].tolist()
             tags = _tags(cells, umis, rng, len(chunk))
-            yield "".join(f"bg{contig}_{at + k}\t0\t{contig}\t{p}\t255\t{READ}M\t*\t0\t0\t{SEQ}\t{QUAL}{t}\n" for k, (p, t) in enumerate(zip(chunk, tags)))
+            yield "".join(
+                f"bg{contig}_{at + k}\t0\t{contig}\t{p}\t255\t{READ}M\t*\t0\t0\t{SEQ}\t{QUAL}{t}\n"
+                for k, (p, t) in enumerate(zip(chunk, tags))
+            )
 
 
 def xbp1_reads(site, fragments: int, seed: int) -> list:
@@ -110,18 +141,26 @@ def xbp1_reads(site, fragments: int, seed: int) -> list:
 
 def _xbp1_records(site, fragments: int, seed: int, paired: bool, cells=None, umis=None) -> list:
     """(1-based position, SAM line) of the XBP1 reads (and their mates), unsorted."""
-    rng = np.random.default_rng(seed + 1)
     records = []
     for n, (start, cigar, seq, duplicate) in enumerate(xbp1_reads(site, fragments, seed)):
         dup = 0x400 if duplicate else 0
         pos, mate = start + 1, start + 1 + INSERT - READ
         if paired:
-            records.append((pos, f"x{n}\t{99 | dup}\t{XBP1_CONTIG}\t{pos}\t60\t{cigar}\t=\t{mate}\t{INSERT}\t{seq}\t{QUAL}\n"))
-            records.append((mate, f"x{n}\t{147 | dup}\t{XBP1_CONTIG}\t{mate}\t60\t{READ}M\t=\t{pos}\t{-INSERT}\t{SEQ}\t{QUAL}\n"))
+            records.append(
+                (pos, f"x{n}\t{99 | dup}\t{XBP1_CONTIG}\t{pos}\t60\t{cigar}\t=\t{mate}\t{INSERT}\t{seq}\t{QUAL}\n")
+            )
+            records.append(
+                (mate, f"x{n}\t{147 | dup}\t{XBP1_CONTIG}\t{mate}\t60\t{READ}M\t=\t{pos}\t{-INSERT}\t{SEQ}\t{QUAL}\n")
+            )
         else:  # 10x: each molecule read twice (PCR copies: same cell and UMI), 4 molecules per cell
             cell, umi = cells[n // 4 % len(cells)], umis[n % 4]
             for copy in range(2):
-                records.append((pos, f"x{n}_{copy}\t0\t{XBP1_CONTIG}\t{pos}\t255\t{cigar}\t*\t0\t0\t{seq}\t{QUAL}\tCB:Z:{cell}\tUB:Z:{umi}\n"))
+                records.append(
+                    (
+                        pos,
+                        f"x{n}_{copy}\t0\t{XBP1_CONTIG}\t{pos}\t255\t{cigar}\t*\t0\t0\t{seq}\t{QUAL}\tCB:Z:{cell}\tUB:Z:{umi}\n",
+                    )
+                )
     return records
 
 
@@ -133,7 +172,9 @@ def write_bam(path: Path, site, background: int, xbp1: int, paired: bool = True,
     mapped = int(background * 0.98)
     per_contig = rng.multinomial(mapped, lengths / lengths.sum())
     with open(path.with_suffix(".log"), "w") as log:
-        sam = subprocess.Popen(["samtools", "view", "-1", "-b", "--no-PG", "-o", str(path), "-"], stdin=subprocess.PIPE, stderr=log)
+        sam = subprocess.Popen(
+            ["samtools", "view", "-1", "-b", "--no-PG", "-o", str(path), "-"], stdin=subprocess.PIPE, stderr=log
+        )
         sam.stdin.write(_header().encode())
         for contig, count in zip(GRCH38, per_contig):
             chunks = _background(contig, int(count), paired, rng, cells, umis)
@@ -148,7 +189,13 @@ def write_bam(path: Path, site, background: int, xbp1: int, paired: bool = True,
             count = min(CHUNK, unmapped - at)
             tags = _tags(cells, umis, rng, count)
             flags = (77, 141) if paired else (4,)
-            sam.stdin.write("".join(f"un{at + k}\t{flag}\t*\t0\t0\t*\t*\t0\t0\t{SEQ}\t{QUAL}{tags[k]}\n" for k in range(count) for flag in flags).encode())
+            sam.stdin.write(
+                "".join(
+                    f"un{at + k}\t{flag}\t*\t0\t0\t*\t*\t0\t0\t{SEQ}\t{QUAL}{tags[k]}\n"
+                    for k in range(count)
+                    for flag in flags
+                ).encode()
+            )
         sam.stdin.close()
         if sam.wait():
             raise RuntimeError(f"samtools view failed writing {path}; see {path.with_suffix('.log')}")

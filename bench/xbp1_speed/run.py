@@ -1,6 +1,6 @@
 """XBP1 quantifier speed: `ire1seq xbp1 quant` against `samtools view -c` on the same reads.
 
-Builds (in --dir, default /tmp/xbp1_speed; deleted at the end unless --keep) a 5 M-fragment bulk
+Builds (in --dir, default xbp1_speed in the system temporary folder; deleted at the end unless --keep) a 5 M-fragment bulk
 BAM, a 50 M-fragment bulk BAM with the same XBP1 reads, and a 10x-like BAM (single cDNA reads with
 CB/UB) of 10,000 cells, then times, per BAM, the median of --repeats runs of:
 `samtools view -c -F 0xF04 BAM REGION` (REGION = the site's union ± min_overhang, what quant
@@ -22,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -92,7 +93,9 @@ COMMAND_CPU_TARGET = 0.8  # s, the whole quant command on the 5 M-fragment BAM (
 def time_case(case, bam, per_cell, fragments, site, directory, startup, repeats) -> dict:
     (u0, u1), pad = site.union, Options().min_overhang
     region = f"{site.contig}:{u0 - pad + 1}-{u1 + pad}"
-    count = subprocess.run(["samtools", "view", "-c", "-F", "0xF04", str(bam), region], check=True, capture_output=True, text=True)
+    count = subprocess.run(
+        ["samtools", "view", "-c", "-F", "0xF04", str(bam), region], check=True, capture_output=True, text=True
+    )
     quant = [BIN / "ire1seq", "xbp1", "quant", bam, "--site", directory / "site.json", "-o", directory / f"{case}.tsv"]
     if per_cell:
         quant += ["--per-cell", "--barcodes", directory / "barcodes.tsv"]
@@ -119,7 +122,7 @@ def time_case(case, bam, per_cell, fragments, site, directory, startup, repeats)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--dir", type=Path, default=Path("/tmp/xbp1_speed"))
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "xbp1_speed")
     parser.add_argument("--xbp1", type=int, default=100_000, help="XBP1 fragments crossing the site (bulk)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-50m", action="store_true", help="skip the 50 M-fragment BAM (about 10 min to build)")
@@ -136,9 +139,17 @@ def main() -> None:
         rows = [time_case(case, *spec, site, args.dir, startup, args.repeats) for case, spec in bams.items()]
         if args.scan_unmapped:
             bam = bams["bulk_5M"][0]
-            scan = measure(lambda: quant_bulk(bam, site, "scan", Options(scan_unmapped=True)), max(1, args.repeats // 2))
-            print(f"bulk_5M in-process with --scan-unmapped: {scan[0]:.2f} s wall, {scan[1]:.2f} s CPU", file=sys.stderr)
-        outputs = {case: (args.dir / f"{case}.tsv").read_text().split("\n", 1)[1].split("\t", 1)[1] for case in bams if case.startswith("bulk")}
+            scan = measure(
+                lambda: quant_bulk(bam, site, "scan", Options(scan_unmapped=True)), max(1, args.repeats // 2)
+            )
+            print(
+                f"bulk_5M in-process with --scan-unmapped: {scan[0]:.2f} s wall, {scan[1]:.2f} s CPU", file=sys.stderr
+            )
+        outputs = {
+            case: (args.dir / f"{case}.tsv").read_text().split("\n", 1)[1].split("\t", 1)[1]
+            for case in bams
+            if case.startswith("bulk")
+        }
     finally:
         if not args.keep:
             shutil.rmtree(args.dir, ignore_errors=True)

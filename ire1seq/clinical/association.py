@@ -42,9 +42,7 @@ def _complete(frame: pd.DataFrame, unit: str = "patients") -> tuple[pd.DataFrame
     """Rows with every value present, and a note when some were left out."""
     kept = frame.dropna()
     left_out = len(frame) - len(kept)
-    return kept, (
-        f"{left_out} of {len(frame)} {unit} lack the readout, outcome or a covariate" if left_out else ""
-    )
+    return kept, (f"{left_out} of {len(frame)} {unit} lack the readout, outcome or a covariate" if left_out else "")
 
 
 def _per_sd(x: pd.Series) -> pd.Series:
@@ -150,16 +148,12 @@ def spearman(x: pd.Series, outcome: pd.Series) -> dict:
         return _result(n=n, note=_join(note, "needs four patients and varying values"))
     rho, p = stats.spearmanr(data["x"], data["o"])
     half = Z95 * np.sqrt((1 + rho**2 / 2) / (n - 3))
-    return _result(
-        rho, tuple(np.tanh(np.arctanh(np.clip(rho, -0.9999999, 0.9999999)) + [-half, half])), p, n, note
-    )
+    return _result(rho, tuple(np.tanh(np.arctanh(np.clip(rho, -0.9999999, 0.9999999)) + [-half, half])), p, n, note)
 
 
 def cox(x: pd.Series, time: pd.Series, event: pd.Series, covariates: pd.DataFrame) -> dict:
     """Hazard ratio of first grade ≥ 2 per SD of the readout (Cox PH, Efron ties, censored at last visit)."""
-    data, note = _complete(
-        pd.concat([x.rename("x"), time.rename("t"), event.rename("e"), covariates], axis=1)
-    )
+    data, note = _complete(pd.concat([x.rename("x"), time.rename("t"), event.rename("e"), covariates], axis=1))
     n = len(data)
     if data["e"].sum() == 0 or data["x"].nunique() < 2:
         return _result(n=n, note=_join(note, "needs at least one event and a varying readout"))
@@ -203,14 +197,10 @@ def cox_tv(intervals: pd.DataFrame, covariates: pd.DataFrame) -> dict:
             design, id_col="subject", event_col="event", start_col="start", stop_col="stop"
         )
     except ConvergenceError:
-        return _result(
-            n=n, note=_join(note, "time-varying Cox fit did not converge: hazard ratio not estimable")
-        )
+        return _result(n=n, note=_join(note, "time-varying Cox fit did not converge: hazard ratio not estimable"))
     log_hr, se = fit.params_["x"], fit.standard_errors_["x"]
     if not np.isfinite(se) or abs(log_hr) > DIVERGED:
-        return _result(
-            n=n, note=_join(note, "time-varying Cox fit diverged (monotone likelihood?): not estimable")
-        )
+        return _result(n=n, note=_join(note, "time-varying Cox fit diverged (monotone likelihood?): not estimable"))
     return _wald(log_hr, se, fit.summary.loc["x", "p"], n, note)
 
 
@@ -277,9 +267,7 @@ def associate(
     data = patients.set_index("subject")
     analysed = data[data["exclusion"].isna()]
     landmark = data[data["landmark_exclusion"].isna()]
-    landmark_outcomes = landmark.filter(like="landmark_").rename(
-        columns=lambda c: c.removeprefix("landmark_")
-    )
+    landmark_outcomes = landmark.filter(like="landmark_").rename(columns=lambda c: c.removeprefix("landmark_"))
     rows = []
     for readout in readouts:
         unusable = quality[quality["readout"] == readout]

@@ -93,9 +93,7 @@ def register(subparsers) -> None:
         "--bootstrap", type=int, default=2000, help="bootstrap resamples for the AUC interval (default: 2000)"
     )
     parser.add_argument("--seed", type=int, default=1, help="bootstrap seed (default: 1)")
-    parser.add_argument(
-        "--plots", type=Path, default=None, help="directory for the figures (default: OUTDIR/plots)"
-    )
+    parser.add_argument("--plots", type=Path, default=None, help="directory for the figures (default: OUTDIR/plots)")
     parser.set_defaults(func=run)
 
 
@@ -112,9 +110,7 @@ def run(args) -> None:
     from ire1seq.io import refuse_overwrite
 
     if args.bootstrap < 100:
-        raise InputError(
-            f"--bootstrap {args.bootstrap} is too few resamples for a 95% interval; use at least 100."
-        )
+        raise InputError(f"--bootstrap {args.bootstrap} is too few resamples for a 95% interval; use at least 100.")
     plots = args.plots or args.outdir / "plots"
     outputs = [args.outdir / f"{name}.{kind}" for name in TABLES for kind in ("tsv", "parquet")]
     refuse_overwrite([*outputs, *(plots / name for name in PLOTS)], [args.clinical, args.samples, args.scores, args.qc])

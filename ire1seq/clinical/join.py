@@ -44,7 +44,9 @@ def mask_failed_qc(scores: pd.DataFrame, qc_path, readouts) -> tuple[pd.DataFram
     qc = read_tsv(qc_path, "QC table", dtype=str, keep_default_na=False)
     missing = {"sample", "qc_status", "qc_reasons"} - set(qc.columns)
     if missing:
-        raise InputError(f"QC table {qc_path}, line 1 (header): column(s) {sorted(missing)} missing; rerun rule sample_qc.")
+        raise InputError(
+            f"QC table {qc_path}, line 1 (header): column(s) {sorted(missing)} missing; rerun rule sample_qc."
+        )
     failed = qc[(qc["qc_status"] == "fail") & qc["sample"].isin(scores["sample"])]
     masked = scores.copy()
     masked.loc[masked["sample"].isin(failed["sample"]), list(readouts)] = float("nan")
@@ -54,7 +56,9 @@ def mask_failed_qc(scores: pd.DataFrame, qc_path, readouts) -> tuple[pd.DataFram
             len(failed),
             ", ".join(failed["sample"]),
         )
-    rows = pd.DataFrame({"sample": failed["sample"], "reason": "failed QC (" + failed["qc_reasons"] + "); readouts left out"})
+    rows = pd.DataFrame(
+        {"sample": failed["sample"], "reason": "failed QC (" + failed["qc_reasons"] + "); readouts left out"}
+    )
     return masked, rows
 
 
@@ -81,18 +85,14 @@ def excluded(outcomes: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(columns=UNMATCHED_COLUMNS)
 
 
-def join_visits(
-    visits: pd.DataFrame, samples: pd.DataFrame, scores: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def join_visits(visits: pd.DataFrame, samples: pd.DataFrame, scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Visits with their sample's readouts (NA where a visit was not sampled), and what did not match.
 
     Nothing is dropped silently: subjects with no patient sample, samples whose subject or
     subject × visit is absent from the clinical sheet, and samples with no readout row are listed
     in the second table, and a warning counts them.
     """
-    sampled = samples[["sample", "subject", "visit"]].merge(
-        scores, on="sample", how="left", indicator="_scored"
-    )
+    sampled = samples[["sample", "subject", "visit"]].merge(scores, on="sample", how="left", indicator="_scored")
     joined = visits.merge(sampled.drop(columns="_scored"), on=["subject", "visit"], how="left")
     unmatched = _unmatched(visits, sampled)
     if len(unmatched):
@@ -107,23 +107,17 @@ def join_visits(
 
 def _unmatched(visits: pd.DataFrame, sampled: pd.DataFrame) -> pd.DataFrame:
     clinical_subjects = set(visits["subject"])
-    known_visit = sampled.set_index(["subject", "visit"]).index.isin(
-        visits.set_index(["subject", "visit"]).index
-    )
+    known_visit = sampled.set_index(["subject", "visit"]).index.isin(visits.set_index(["subject", "visit"]).index)
     no_samples = sorted(clinical_subjects - set(sampled["subject"]))
     parts = [
-        pd.DataFrame(
-            {"subject": no_samples, "reason": "in clinical table; no patient sample in the sample sheet"}
-        ),
+        pd.DataFrame({"subject": no_samples, "reason": "in clinical table; no patient sample in the sample sheet"}),
         sampled[~sampled["subject"].isin(clinical_subjects)].assign(
             reason="in sample sheet; subject absent from the clinical table"
         ),
         sampled[sampled["subject"].isin(clinical_subjects) & ~known_visit].assign(
             reason="in sample sheet; the clinical table has no row for this subject at this visit"
         ),
-        sampled[sampled["_scored"] == "left_only"].assign(
-            reason="in sample sheet; no row in the readout table"
-        ),
+        sampled[sampled["_scored"] == "left_only"].assign(reason="in sample sheet; no row in the readout table"),
     ]
     return pd.concat([p.reindex(columns=UNMATCHED_COLUMNS) for p in parts], ignore_index=True)
 

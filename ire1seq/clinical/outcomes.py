@@ -52,9 +52,7 @@ def cipn20_scales(clinical: pd.DataFrame) -> pd.DataFrame:
         answers = pd.DataFrame(
             {q: clinical.get(f"cipn20_q{q}", pd.Series(float("nan"), index=clinical.index)) for q in items}
         )
-        applicable = pd.DataFrame(
-            {q: applies_only_to.get(q, pd.Series(True, index=clinical.index)) for q in items}
-        )
+        applicable = pd.DataFrame({q: applies_only_to.get(q, pd.Series(True, index=clinical.index)) for q in items})
         answers = answers.where(applicable).astype(float)
         enough = 2 * answers.notna().sum(axis=1) >= applicable.sum(axis=1)
         scales[scale] = ((answers.mean(axis=1) - 1) / 3 * 100).where(enough & answers.notna().any(axis=1))
@@ -82,11 +80,7 @@ def outcomes_after(visits: pd.DataFrame, start: pd.DataFrame) -> pd.DataFrame:
     later = later[later["day"] > later["day_start"]].sort_values(["subject", "day"], kind="stable")
     by_subject = later.groupby("subject", sort=False)
     end = by_subject[CLOCK + [f"{c}_start" for c in CLOCK]].last()
-    hits = (
-        later[later["ctcae_sensory_grade"] >= MODERATE]
-        .groupby("subject", sort=False)[["visit", *CLOCK]]
-        .first()
-    )
+    hits = later[later["ctcae_sensory_grade"] >= MODERATE].groupby("subject", sort=False)[["visit", *CLOCK]].first()
     end.loc[hits.index, CLOCK] = hits[CLOCK]
     peak = by_subject["ctcae_sensory_grade"].max()
     table = pd.DataFrame(
@@ -130,9 +124,7 @@ def patient_outcomes(
         ),
         (from_baseline["time_days"].isna(), f"no assessment after the {baseline_visit} visit"),
     )
-    from_landmark = _from_landmark(
-        visits, table, landmark_visit, onset_day=_onset_day(baseline, from_baseline)
-    )
+    from_landmark = _from_landmark(visits, table, landmark_visit, onset_day=_onset_day(baseline, from_baseline))
     return pd.concat(
         [table, from_baseline.where(table["exclusion"].isna()), from_landmark.add_prefix("landmark_")], axis=1
     )

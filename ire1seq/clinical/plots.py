@@ -66,7 +66,7 @@ def readout_by_outcome(patients: pd.DataFrame, association: pd.DataFrame, readou
     for readout, axes in zip(readouts, groups):
         for ax, timepoint in zip(axes, TIMEPOINTS):
             data = analysed(patients, timepoint)
-            for group, label in GROUPS.items():
+            for group in GROUPS:
                 values = data.loc[data["outcome"] == group, f"{timepoint}_{readout}"].dropna()
                 jitter = rng.uniform(-0.12, 0.12, len(values))
                 ax.scatter(group + jitter, values, s=12, alpha=0.6, color=COLOURS[group])
@@ -133,9 +133,7 @@ def _aligned(visits: pd.DataFrame, patients: pd.DataFrame) -> pd.Series:
     rows = visits[visits["subject"].isin(onset.index)].sort_values(["subject", "day"], kind="stable")
     position = rows.groupby("subject").cumcount()
     at_onset = position[rows["visit"] == rows["subject"].map(onset)]
-    return (position - rows["subject"].map(dict(zip(rows.loc[at_onset.index, "subject"], at_onset)))).rename(
-        "position"
-    )
+    return (position - rows["subject"].map(dict(zip(rows.loc[at_onset.index, "subject"], at_onset)))).rename("position")
 
 
 def trajectories(visits: pd.DataFrame, patients: pd.DataFrame, primary: pd.Series) -> Figure:
@@ -162,9 +160,7 @@ def trajectories(visits: pd.DataFrame, patients: pd.DataFrame, primary: pd.Serie
             ax.plot(patient["position"], patient[readout], color=COLOURS[group], alpha=0.25, marker=".")
         enough = rows.groupby("position")[readout].filter(lambda v: len(v) >= MIN_FOR_MEAN)
         means = enough.groupby(rows["position"]).apply(lambda v: pd.Series(_mean_interval(v))).unstack()
-        ax.errorbar(
-            means.index, means[0], yerr=means[1], color="black", marker="o", capsize=3, label="mean, 95% CI"
-        )
+        ax.errorbar(means.index, means[0], yerr=means[1], color="black", marker="o", capsize=3, label="mean, 95% CI")
         ax.set_title(title, fontsize=9)
     axes[0, 0].axhline(by_visit[readout].mean(), color=COLOURS[0], linestyle="--", label="grade < 2, mean")
     for ax in axes[0]:
@@ -185,9 +181,7 @@ def trajectories(visits: pd.DataFrame, patients: pd.DataFrame, primary: pd.Serie
 def plot_clinical(*, tables_dir, plot_dir) -> list[Path]:
     """Draw the four clinical figures from the tables in tables_dir; return their paths."""
     tables = {
-        name: read_tsv(
-            Path(tables_dir) / f"{name}.tsv", what=f"clinical {name} table", dtype={"subject": str}
-        )
+        name: read_tsv(Path(tables_dir) / f"{name}.tsv", what=f"clinical {name} table", dtype={"subject": str})
         for name in ("visits", "patients", "tte", "association")
     }
     association = tables["association"]

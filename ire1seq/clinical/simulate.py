@@ -75,9 +75,7 @@ def _readout(fraction: float, depth: float, rng: np.random.Generator) -> dict:
     status = "no_reads" if informative == 0 else "low_coverage" if informative < MIN_INFORMATIVE else "ok"
     return {
         "fraction_spliced": spliced / informative if informative else np.nan,
-        "log2_spliced_ratio": (
-            np.log2((spliced + 0.5) / (informative - spliced + 0.5)) if informative else np.nan
-        ),
+        "log2_spliced_ratio": (np.log2((spliced + 0.5) / (informative - spliced + 0.5)) if informative else np.nan),
         "xbp1_status": status,
     }
 

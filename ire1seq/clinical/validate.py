@@ -7,17 +7,17 @@ files. Line numbers are 1-based lines of the file (line 1 is the header).
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import jsonschema
 import pandas as pd
 import yaml
 
 from ire1seq.clinical import PATIENT_BLOOD
+from ire1seq.data import SCHEMAS
 from ire1seq.errors import InputError
 from ire1seq.io import read_tsv
 
-SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "clinical.schema.yaml"
+SCHEMA = SCHEMAS / "clinical.schema.yaml"
 ID_COLUMNS = {"subject": str, "visit": str, "sample": str}
 # What association.tsv holds: the models of each timepoint (ire1seq.clinical.association).
 PATIENT_MODELS = ("logistic", "auc", "spearman_grade", "spearman_cipn20", "cox", "cox_dose")
@@ -86,17 +86,13 @@ def read_clinical(path, covariates=()) -> pd.DataFrame:
 
 def _numbers_where_possible(clinical: pd.DataFrame, schema: dict) -> pd.DataFrame:
     """Numeric schema columns as numbers, cell by cell, so one typo ('two') is reported on its own line."""
-    numeric = {
-        name for name, rule in schema["properties"].items() if rule.get("type") in ("number", "integer")
-    }
+    numeric = {name for name, rule in schema["properties"].items() if rule.get("type") in ("number", "integer")}
     patterns = [re.compile(p) for p in schema["patternProperties"]]
     cells = clinical.copy()
     for column in cells.columns:
         if cells[column].dtype == object and (column in numeric or any(p.match(column) for p in patterns)):
             as_number = pd.to_numeric(cells[column], errors="coerce")
-            cells[column] = as_number.astype(object).where(
-                as_number.notna() | cells[column].isna(), cells[column]
-            )
+            cells[column] = as_number.astype(object).where(as_number.notna() | cells[column].isna(), cells[column])
     return cells
 
 

@@ -24,6 +24,7 @@ def load(configfile) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """(config with defaults, samples, units), checked as the workflow checks them when it parses."""
     import yaml
 
+    from ire1seq.data import fill_packaged_paths
     from ire1seq.preflight import check_config
     from ire1seq.schemas import schema_path, validate_config
     from ire1seq.sheets import load_samples, load_units
@@ -34,8 +35,11 @@ def load(configfile) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     try:
         config = yaml.safe_load(path.read_text()) or {}
     except yaml.YAMLError as err:
-        raise InputError(f"config file {path} is not valid YAML ({str(err).splitlines()[0]}); fix its syntax.") from None
+        raise InputError(
+            f"config file {path} is not valid YAML ({str(err).splitlines()[0]}); fix its syntax."
+        ) from None
     validate_config(config, schema_path("config"), [path])
+    fill_packaged_paths(config)
     samples = load_samples(config["samples"], schema_path("samples"), config["genomes"])
     units = load_units(config["units"], schema_path("units"), samples)
     check_config(config, samples, config["samples"])
@@ -85,7 +89,9 @@ def _sides(meta: pd.DataFrame, rule: dict) -> str:
     if "interaction" in rule:
         variables = list(rule["interaction"])
         counts = meta.astype(str).groupby(variables, observed=True).size()
-        return "samples per " + " × ".join(variables) + ": " + ", ".join(f"{'/'.join(k)} {n}" for k, n in counts.items())
+        return (
+            "samples per " + " × ".join(variables) + ": " + ", ".join(f"{'/'.join(k)} {n}" for k, n in counts.items())
+        )
     return f"design column {rule['coef']}"
 
 

@@ -59,7 +59,9 @@ def register(subparsers) -> None:
         "single-cell datasets; where XBP1 lies in each genome FASTA; the memory the index will need. "
         "Exit status 2 with the problem named when anything is wrong.",
     )  # fmt: skip
-    check.add_argument("--configfile", default="config/config.yaml", help="the cohort's config (default config/config.yaml)")
+    check.add_argument(
+        "--configfile", default="config/config.yaml", help="the cohort's config (default config/config.yaml)"
+    )
     check.add_argument("--no-site", action="store_true", help="do not locate XBP1 in the genome FASTA files")
     check.set_defaults(func=run_check)
 
@@ -104,7 +106,9 @@ def run_check_reads(args) -> None:
     from ire1seq.reads import check_units
 
     if args.r2 and len(args.r2) != len(args.r1):
-        raise InputError(f"{len(args.r1)} --r1 files but {len(args.r2)} --r2 files; give one read 2 per read 1, in the same order.")
+        raise InputError(
+            f"{len(args.r1)} --r1 files but {len(args.r2)} --r2 files; give one read 2 per read 1, in the same order."
+        )
     refuse_overwrite([args.output], [*args.r1, *args.r2])
     rows = [{"sample": args.sample, **row} for row in check_units(zip(args.r1, args.r2 or [None] * len(args.r1)))]
     write_rows(rows, ["sample", "fq1", "fq2", "reads", "problem"], args.output)

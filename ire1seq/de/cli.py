@@ -53,15 +53,25 @@ def register(subparsers) -> None:
         "above the sample's other genes (down genes flipped). Optionally blood composition per sample.",
     )
     score.add_argument("--counts", required=True, help="genes × samples raw counts: gene_id, gene_name, <sample>...")
-    score.add_argument("--genesets", required=True, help="folder of gene-set TSVs (resources/genesets)")
+    score.add_argument("--genesets", help="folder of gene-set TSVs (default: the sets shipped with ire1seq)")
     score.add_argument("--xbp1", help="XBP1 splicing table from `ire1seq xbp1 quant` (bulk.tsv)")
     score.add_argument(
         "--samples", help="samples.tsv giving each sample's organism (default: inferred from the set genes)"
     )
-    score.add_argument("--min-cpm", type=float, default=1.0, help="genes a sample expresses: CPM >= this in it (default 1)")
-    score.add_argument("--control-genes", default="", help="comma-separated reference genes of the scores (default: all expressed genes)")
-    score.add_argument("--composition-markers", help="marker list: add composition_<type> columns for --composition-subset samples")
-    score.add_argument("--composition-subset", default="", help="bulk blood samples, as column=value[,column=value] of --samples")
+    score.add_argument(
+        "--min-cpm", type=float, default=1.0, help="genes a sample expresses: CPM >= this in it (default 1)"
+    )
+    score.add_argument(
+        "--control-genes",
+        default="",
+        help="comma-separated reference genes of the scores (default: all expressed genes)",
+    )
+    score.add_argument(
+        "--composition-markers", help="marker list: add composition_<type> columns for --composition-subset samples"
+    )
+    score.add_argument(
+        "--composition-subset", default="", help="bulk blood samples, as column=value[,column=value] of --samples"
+    )
     score.add_argument("--reference", nargs=2, metavar=("COUNTS", "SHEET"),
                        help="pseudobulk counts and sheet of blood single-cell data (NNLS proportions; default: marker scores)")  # fmt: skip
     score.add_argument("-o", "--output", required=True, help="scores table (TSV)")
@@ -127,9 +137,11 @@ def run_de(args) -> None:
 
 
 def run_score(args) -> None:
+    from ire1seq.data import GENESETS
     from ire1seq.de.scores import sample_scores
     from ire1seq.io import refuse_overwrite, write_table
 
+    args.genesets = args.genesets or GENESETS
     inputs = [args.counts, args.genesets, args.xbp1, args.samples, args.composition_markers, *(args.reference or [])]
     refuse_overwrite([args.output], inputs)
     composition = None

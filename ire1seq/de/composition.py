@@ -52,11 +52,15 @@ def reference_profiles(counts: pd.DataFrame, sheet: pd.DataFrame) -> pd.DataFram
     (gene_name, <sample>.<cell_type>...) and their sheet (sample, cell_type, n_cells)."""
     missing = [c for c in ("sample", "cell_type", "n_cells") if c not in sheet.columns]
     if missing:
-        raise InputError(f"pseudobulk sheet lacks column(s) {', '.join(missing)}; give results/sc/<dataset>/pseudobulk_samples.tsv.")
+        raise InputError(
+            f"pseudobulk sheet lacks column(s) {', '.join(missing)}; give results/sc/<dataset>/pseudobulk_samples.tsv."
+        )
     groups = sheet.set_index("sample")
     absent = [g for g in groups.index if g not in counts.columns]
     if absent:
-        raise InputError(f"pseudobulk groups {', '.join(absent[:5])} of the sheet have no column in the pseudobulk counts; regenerate both together.")
+        raise InputError(
+            f"pseudobulk groups {', '.join(absent[:5])} of the sheet have no column in the pseudobulk counts; regenerate both together."
+        )
     summed = counts[groups.index].T.groupby(groups["cell_type"].to_numpy()).sum().T
     cells = groups.groupby("cell_type")["n_cells"].sum()
     return summed / cells.reindex(summed.columns).to_numpy()
@@ -125,7 +129,9 @@ def for_subset(markers_path, subset: dict, reference=None):
         if not isinstance(organisms[0], str):  # no sample to estimate and no organism to name the columns
             return pd.DataFrame(index=counts.columns)
         if len(organisms) != 1:
-            raise InputError(f"composition subset {subset} selects samples of several organisms ({', '.join(organisms)}); restrict it to one.")
+            raise InputError(
+                f"composition subset {subset} selects samples of several organisms ({', '.join(organisms)}); restrict it to one."
+            )
         return composition(counts[chosen.index], markers_path, organisms[0], reference)
 
     return estimate

@@ -16,7 +16,7 @@ from pydeseq2.ds import DeseqStats
 from ire1seq.de.design import Design, check_design, contrast_vector
 from ire1seq.de.genesets import load_genesets, sets_for
 from ire1seq.de.inputs import counts_of, read_counts, read_samples
-from ire1seq.de.settest import residual_effects, camera_table
+from ire1seq.de.settest import camera_table, residual_effects
 from ire1seq.errors import InputError
 from ire1seq.io import output_file, write_table
 
@@ -105,7 +105,7 @@ def control_gene_ids(names: pd.Series, control_genes, where: str):
 
 
 def test_contrast(dds: DeseqDataSet, design: Design, name: str, spec: dict, alpha=0.05, threads=1) -> pd.DataFrame:
-    """SPEC results table for one contrast; log2FoldChange_shrunk is empty unless it is one coefficient."""
+    """The results table of one contrast (docs/outputs.md); log2FoldChange_shrunk is empty unless it is one coefficient."""
     vector, coef = contrast_vector(dds.obsm["design_matrix"], dds.obs, design, name, spec)
     stats = DeseqStats(dds, contrast=vector, alpha=alpha, quiet=True, n_cpus=workers(threads, dds.n_vars))
     stats.summary()

@@ -115,7 +115,9 @@ def _design_columns(design: Design) -> tuple[list, list]:
     return of_interest, of_interest + [v for v in design.variables if v not in of_interest]
 
 
-def plot_expression(vst: pd.DataFrame, samples: pd.DataFrame, design: Design, genesets_dir, *, pca_out, heatmap_out) -> None:
+def plot_expression(
+    vst: pd.DataFrame, samples: pd.DataFrame, design: Design, genesets_dir, *, pca_out, heatmap_out
+) -> None:
     """PCA and program heatmap of one design's VST table (gene_id, gene_name, <samples>)."""
     values = vst.set_index("gene_id")
     names = values.pop("gene_name")

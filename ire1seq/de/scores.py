@@ -64,7 +64,11 @@ def ulm_scores(values: dict, net: pd.DataFrame, controls=()) -> pd.DataFrame:
     """
     import decoupler as dc
 
-    jobs = [(net, None)] if not len(controls) else [(rows, set(rows["target"]) | set(controls)) for _, rows in net.groupby("source", sort=False)]
+    jobs = (
+        [(net, None)]
+        if not len(controls)
+        else [(rows, set(rows["target"]) | set(controls)) for _, rows in net.groupby("source", sort=False)]
+    )
     scores = pd.DataFrame(np.nan, index=list(values), columns=net["source"].unique())
     for members, relevant in jobs:
         groups = {}
@@ -82,7 +86,9 @@ def ulm_scores(values: dict, net: pd.DataFrame, controls=()) -> pd.DataFrame:
     return scores
 
 
-def organism_scores(counts: pd.DataFrame, genesets: pd.DataFrame, organism: str, min_cpm: float = MIN_CPM, control_genes=()) -> pd.DataFrame:
+def organism_scores(
+    counts: pd.DataFrame, genesets: pd.DataFrame, organism: str, min_cpm: float = MIN_CPM, control_genes=()
+) -> pd.DataFrame:
     """samples × set scores for the samples (columns of `counts`, symbols × samples) of one organism;
     `control_genes`: symbols of any organism, those counted here are the reference genes."""
     net = network(genesets, organism)
@@ -135,7 +141,16 @@ def sample_organisms(counts: pd.DataFrame, genesets: pd.DataFrame, samples=None,
     return reads.idxmax(axis=1)
 
 
-def sample_scores(counts_path, genesets_dir, samples_path=None, xbp1_path=None, *, min_cpm: float = MIN_CPM, control_genes=(), composition=None) -> pd.DataFrame:
+def sample_scores(
+    counts_path,
+    genesets_dir,
+    samples_path=None,
+    xbp1_path=None,
+    *,
+    min_cpm: float = MIN_CPM,
+    control_genes=(),
+    composition=None,
+) -> pd.DataFrame:
     """The scores table: sample, XBP1 columns, score_<set>..., [composition_<type>...], organism,
     xbp1_status. `control_genes`: reference genes of the scores (default: all expressed genes).
 
@@ -189,5 +204,7 @@ def run_scores(*, counts, genesets, samples, xbp1, min_cpm: float, control_genes
     from ire1seq.io import write_table
 
     estimate = for_subset(markers, composition["subset"], reference) if composition else None
-    table = sample_scores(counts, genesets, samples, xbp1, min_cpm=min_cpm, control_genes=control_genes, composition=estimate)
+    table = sample_scores(
+        counts, genesets, samples, xbp1, min_cpm=min_cpm, control_genes=control_genes, composition=estimate
+    )
     write_table(table, out)

@@ -42,8 +42,14 @@ BLOOD_SHARES = {  # typical whole-blood leukocyte shares (cells)
     "neutrophil": 0.55, "eosinophil": 0.03, "basophil": 0.007, "classical_monocyte": 0.06,
     "nonclassical_monocyte": 0.01, "t_cell": 0.22, "nk_cell": 0.06, "b_cell": 0.055, "plasmablast": 0.004,
 }  # fmt: skip
-RNA_PER_CELL = {"neutrophil": 0.4, "eosinophil": 0.5, "basophil": 0.6, "classical_monocyte": 1.5,
-                "nonclassical_monocyte": 1.2, "plasmablast": 3.0}  # fmt: skip  (others 1)
+RNA_PER_CELL = {
+    "neutrophil": 0.4,
+    "eosinophil": 0.5,
+    "basophil": 0.6,
+    "classical_monocyte": 1.5,
+    "nonclassical_monocyte": 1.2,
+    "plasmablast": 3.0,
+}  # fmt: skip  (others 1)
 XBP1_SPLICED = {"plasmablast": 0.7}  # constitutive in plasmablasts; 0.1 in every other type
 
 
@@ -63,7 +69,9 @@ def blood_profiles(markers: pd.DataFrame, background: int = 2000, seed: int = 0)
     return profiles * pd.Series({t: RNA_PER_CELL.get(t, 1.0) for t in types})
 
 
-def blood_cohort(markers: pd.DataFrame, patients: int = 40, seed: int = 1, depth: float = 2e7, informative: int = 1000) -> dict:
+def blood_cohort(
+    markers: pd.DataFrame, patients: int = 40, seed: int = 1, depth: float = 2e7, informative: int = 1000
+) -> dict:
     """Patients sampled at baseline and on treatment, where only the plasmablast share rises
     (×1.5–×3; other types keep their relative shares) and no cell type's XBP1 splicing changes.
 
@@ -87,18 +95,32 @@ def blood_cohort(markers: pd.DataFrame, patients: int = 40, seed: int = 1, depth
         for visit, mix in (("baseline", base), ("cycle1", treated)):
             names.append(f"P{patient:02d}_{visit}")
             rows.append(mix)
-            sheet.append({"sample": names[-1], "subject": f"P{patient:02d}", "visit": visit, "organism": "human", "assay": "bulk"})
+            sheet.append(
+                {
+                    "sample": names[-1],
+                    "subject": f"P{patient:02d}",
+                    "visit": visit,
+                    "organism": "human",
+                    "assay": "bulk",
+                }
+            )
     proportions = pd.DataFrame(rows, index=names, columns=list(BLOOD_SHARES))
     mean = profiles.to_numpy() @ proportions.T.to_numpy()
     mean = mean / mean.sum(axis=0) * depth
     counts = pd.DataFrame(rng.negative_binomial(20, 20 / (20 + mean)), index=profiles.index, columns=names)
     xbp1_share = profiles.loc["XBP1"] * proportions
-    spliced_fraction = (xbp1_share * pd.Series({t: XBP1_SPLICED.get(t, 0.1) for t in BLOOD_SHARES})).sum(axis=1) / xbp1_share.sum(axis=1)
+    spliced_fraction = (xbp1_share * pd.Series({t: XBP1_SPLICED.get(t, 0.1) for t in BLOOD_SHARES})).sum(
+        axis=1
+    ) / xbp1_share.sum(axis=1)
     spliced = rng.binomial(informative, spliced_fraction.to_numpy())
     xbp1 = pd.DataFrame({"sample": names, "spliced": spliced, "unspliced": informative - spliced})
     cells = 2000  # per type in the single-cell reference; its pseudobulk sums their counts
-    reference = pd.DataFrame(rng.poisson(profiles.to_numpy() * cells), index=profiles.index, columns=[f"ref.{t}" for t in BLOOD_SHARES])
-    reference_sheet = pd.DataFrame({"sample": reference.columns, "sc_sample": "ref", "cell_type": list(BLOOD_SHARES), "n_cells": cells})
+    reference = pd.DataFrame(
+        rng.poisson(profiles.to_numpy() * cells), index=profiles.index, columns=[f"ref.{t}" for t in BLOOD_SHARES]
+    )
+    reference_sheet = pd.DataFrame(
+        {"sample": reference.columns, "sc_sample": "ref", "cell_type": list(BLOOD_SHARES), "n_cells": cells}
+    )
     return {
         "counts": counts, "proportions": proportions, "sheet": pd.DataFrame(sheet), "xbp1": xbp1,
         "reference": reference, "reference_sheet": reference_sheet,

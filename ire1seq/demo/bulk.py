@@ -58,9 +58,7 @@ def simulate_bulk(sample: BulkSample, tx: Transcriptome, fastq_dir: Path | None)
     flip = stream("orientation", sample.sample).random(frags.index.size) < 0.5
     read1_is_five = flip if sample.strandedness == "none" else np.zeros(frags.index.size, bool)
     five_start, three_start = frags.start, frags.start + frags.size - READ_LENGTH
-    starts = (
-        [five_start, three_start] if sample.paired else [np.where(read1_is_five, five_start, three_start)]
-    )
+    starts = [five_start, three_start] if sample.paired else [np.where(read1_is_five, five_start, three_start)]
     spliced, unspliced = tx.informative(frags.index, starts, READ_LENGTH)
     if fastq_dir is not None:
         write_sample_fastq(sample, tx, frags, read1_is_five, fastq_dir)
@@ -71,9 +69,7 @@ def simulate_bulk(sample: BulkSample, tx: Transcriptome, fastq_dir: Path | None)
     }
 
 
-def write_sample_fastq(
-    sample: BulkSample, tx: Transcriptome, frags: Fragments, read1_is_five, fastq_dir: Path
-):
+def write_sample_fastq(sample: BulkSample, tx: Transcriptome, frags: Fragments, read1_is_five, fastq_dir: Path):
     rng = stream("errors", sample.sample)
     five, three = tx.fragment_ends(frags.index, frags.start, frags.size, READ_LENGTH)
     mates = [np.where(read1_is_five[:, None], five, three), np.where(read1_is_five[:, None], three, five)]

@@ -53,9 +53,7 @@ def clinical_table(patients: pd.DataFrame) -> pd.DataFrame:
 
 def _cipn20(rng, grade: np.ndarray) -> pd.DataFrame:
     slopes = np.array([ITEM_SLOPE.get(q, 0.3) for q in range(31, 51)])
-    items = np.clip(
-        np.rint(1 + grade[:, None] * slopes + rng.normal(0, 0.5, (grade.size, slopes.size))), 1, 4
-    )
+    items = np.clip(np.rint(1 + grade[:, None] * slopes + rng.normal(0, 0.5, (grade.size, slopes.size))), 1, 4)
     items = pd.DataFrame(items, columns=ITEMS).astype("Int64")
     return items.mask(rng.random(items.shape) < ITEM_MISSING)
 

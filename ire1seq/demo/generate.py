@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ire1seq.demo import truth
 from ire1seq.demo.bulk import BulkSample, fastq_name, simulate_bulk
 from ire1seq.demo.clinical import clinical_table
 from ire1seq.demo.cohort import build_cohort
@@ -13,7 +14,6 @@ from ire1seq.demo.genome import CONTIGS, build_genome
 from ire1seq.demo.reference import provenance, write_reference
 from ire1seq.demo.singlecell import draw_cells, make_whitelist, simulate_sc
 from ire1seq.demo.transcriptome import transcriptome
-from ire1seq.demo import truth
 from ire1seq.io import write_table
 
 # What units.tsv says: unstranded libraries are listed as `auto`, so the workflow must infer them.
@@ -68,9 +68,7 @@ def generate(out: Path, sheets: Path, *, workdir: Path = Path("."), fastq: bool 
     for name, table in tables.items():
         write_table(table, out / "truth" / f"{name}.tsv")
     write_table(cohort.samples, sheets / "samples.tsv")
-    write_table(
-        units_table(cohort.bulk, list(sc_samples["sample"]), out, Path(workdir)), sheets / "units.tsv"
-    )
+    write_table(units_table(cohort.bulk, list(sc_samples["sample"]), out, Path(workdir)), sheets / "units.tsv")
     write_table(clinical_table(cohort.patients), sheets / "clinical.tsv")
 
 

@@ -27,9 +27,7 @@ def _levels(category: str, levels: dict[str, float], cell_types: tuple[str, ...]
 
 HUMAN = [
     Gene("XBP1", "xbp1", 1400),
-    *_genes(
-        PROGRAM, "TNF IL1B IL6 IL1A PTGS2 PTGES PLA2G4A CCL2 CCL3 CCL4 CXCL2 CXCL8 CXCL10 NOS2 NLRP3", 120
-    ),
+    *_genes(PROGRAM, "TNF IL1B IL6 IL1A PTGS2 PTGES PLA2G4A CCL2 CCL3 CCL4 CXCL2 CXCL8 CXCL10 NOS2 NLRP3", 120),
     *_genes("anti_inflammatory", "IL10", 60),
     *_genes("xbp1s_target", "DNAJB9 SEC61A1 SEC24D SEL1L EDEM1 HYOU1 PDIA4 PDIA6 DNAJB11 SDF2L1", 150),
     *_genes("ridd", "BLOC1S1 SCARA3 COL6A1 HGSNAT ERGIC3", 150),
@@ -71,11 +69,7 @@ MOUSE = [
     Gene("Ptprc", "marker", 300, ("macrophage", "monocyte")),
     *_levels("marker", _MACROPHAGE_LEVELS, ("macrophage",)),
     *_genes("marker", "Ly6c2 Plac8 Chil3 Ccr2", 60, ("monocyte",)),
-    *[
-        gene
-        for cell_type, names in _TRACE_MARKERS.items()
-        for gene in _genes("marker", names, 15, (cell_type,))
-    ],
+    *[gene for cell_type, names in _TRACE_MARKERS.items() for gene in _genes("marker", names, 15, (cell_type,))],
     *_levels("mito", {"mt-Co1": 900, "mt-Nd1": 400, "mt-Atp6": 600}),
 ]
 

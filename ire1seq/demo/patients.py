@@ -67,13 +67,9 @@ def _traps(rng: np.random.Generator) -> pd.DataFrame:
     order = rng.permutation(N_PATIENTS)
     counts = (N_PREEXISTING, N_MISSED_VISITS, N_MISSING_DRAWS, N_LOW_COVERAGE)
     groups = np.split(order[: sum(counts)], np.cumsum(counts)[:-1])
-    traps = pd.DataFrame(
-        index=range(N_PATIENTS), columns=["missed_visit", "missing_draw", "low_coverage_draw"]
-    )
+    traps = pd.DataFrame(index=range(N_PATIENTS), columns=["missed_visit", "missing_draw", "low_coverage_draw"])
     traps["preexisting"] = np.isin(np.arange(N_PATIENTS), groups[0]).astype(int)
-    for column, patients, choices in zip(
-        traps.columns[:3], groups[1:], (LATER_VISITS, LATER_DRAWS, LATER_DRAWS)
-    ):
+    for column, patients, choices in zip(traps.columns[:3], groups[1:], (LATER_VISITS, LATER_DRAWS, LATER_DRAWS)):
         traps.loc[patients, column] = rng.choice(choices, len(patients))
     return traps
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pysam
 
 from ire1seq.demo.dna import decode
-from ire1seq.demo.genome import Genome, GeneModel, site_sequences
+from ire1seq.demo.genome import GeneModel, Genome, site_sequences
 from ire1seq.demo.xbp1 import CANONICAL_START, INTRON
 
 LINE = 60

@@ -45,9 +45,7 @@ def make_whitelist() -> np.ndarray:
 
 def _too_close(codes: np.ndarray, block: int = 1000) -> np.ndarray:
     """Index of the later barcode of every pair closer than MIN_BARCODE_DISTANCE."""
-    packed = (codes.astype(np.uint32) << (2 * np.arange(BARCODE, dtype=np.uint32))).sum(
-        axis=1, dtype=np.uint32
-    )
+    packed = (codes.astype(np.uint32) << (2 * np.arange(BARCODE, dtype=np.uint32))).sum(axis=1, dtype=np.uint32)
     close = []
     for first in range(0, len(packed), block):
         diff = packed[first : first + block, None] ^ packed[None, :]
@@ -79,9 +77,7 @@ def profiles(treatment: str) -> np.ndarray:
 
 def draw_cells(sample: str, scale: float, whitelist: np.ndarray) -> pd.DataFrame:
     rng = stream("cells", sample)
-    sizes = [
-        max(MIN_CELLS, round(CELLS * PROPORTIONS[t] * scale * np.exp(rng.normal(0, 0.1)))) for t in CELL_TYPES
-    ]
+    sizes = [max(MIN_CELLS, round(CELLS * PROPORTIONS[t] * scale * np.exp(rng.normal(0, 0.1)))) for t in CELL_TYPES]
     cell_type = np.repeat(CELL_TYPES, sizes)
     n_cells = cell_type.size
     high_mito = np.zeros(n_cells, int)
@@ -110,18 +106,12 @@ def draw_molecules(sample: str, treatment: str, cells: pd.DataFrame, tx: Transcr
         rng.uniform(*MITO_SHARE, len(cells)),
     )
     n_mito = rng.binomial(cells["n_molecules"], share)
-    probabilities = profiles(treatment)[type_index] * rng.gamma(
-        GENE_NOISE, 1 / GENE_NOISE, (len(cells), len(genes))
-    )
-    counts = rng.multinomial(
-        cells["n_molecules"] - n_mito, probabilities / probabilities.sum(axis=1, keepdims=True)
-    )
+    probabilities = profiles(treatment)[type_index] * rng.gamma(GENE_NOISE, 1 / GENE_NOISE, (len(cells), len(genes)))
+    counts = rng.multinomial(cells["n_molecules"] - n_mito, probabilities / probabilities.sum(axis=1, keepdims=True))
     counts[:, mito] = rng.multinomial(n_mito, [0.5, 0.25, 0.25])
     cell, index = np.nonzero(counts)
     cell, index = np.repeat(cell, counts[cell, index]), np.repeat(index, counts[cell, index])
-    fraction = (
-        cells["cell_type"].map(lambda cell_type: planted_fraction(cell_type, treatment)).to_numpy()[cell]
-    )
+    fraction = cells["cell_type"].map(lambda cell_type: planted_fraction(cell_type, treatment)).to_numpy()[cell]
     index[(index == tx.xbp1u) & (rng.random(index.size) < fraction)] = tx.xbp1s
     return pd.DataFrame({"cell": cell, "index": index, "umi": _unique_umis(rng, cell)})
 

@@ -7,7 +7,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ire1seq.demo.dna import reverse_complement
 from ire1seq.demo.genome import Genome
-from ire1seq.demo.xbp1 import Site, spliced_informative, splice, unspliced_informative
+from ire1seq.demo.xbp1 import Site, splice, spliced_informative, unspliced_informative
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,4 @@ def transcriptome(genome: Genome) -> Transcriptome:
     transcripts.append(splice(transcripts[xbp1u], genome.site))
     lengths = np.array([len(t) for t in transcripts])
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    return Transcriptome(
-        np.concatenate(transcripts), offsets, lengths, xbp1u, len(transcripts) - 1, genome.site
-    )
+    return Transcriptome(np.concatenate(transcripts), offsets, lengths, xbp1u, len(transcripts) - 1, genome.site)

@@ -29,9 +29,7 @@ def realized(table: pd.DataFrame, spliced: str, unspliced: str) -> pd.Series:
 def xbp1_truth(bulk: list[BulkSample], sites: list[dict], cells: pd.DataFrame) -> pd.DataFrame:
     """Per sample: planted fraction and the informative fragments (bulk) or molecules (sc; the
     planted fraction is then the mean over the sample's XBP1 molecules of their cell type's)."""
-    planted = pd.DataFrame(
-        {"sample": [b.sample for b in bulk], "planted_fraction": [b.fraction for b in bulk]}
-    )
+    planted = pd.DataFrame({"sample": [b.sample for b in bulk], "planted_fraction": [b.fraction for b in bulk]})
     table = planted.merge(pd.DataFrame(sites), on="sample")
     molecules = cells["xbp1_spliced"] + cells["xbp1_unspliced"]
     sc = cells.assign(weighted=cells["planted_fraction"] * molecules, molecules=molecules)

@@ -28,9 +28,7 @@ HUMAN_ORF = (
     "AACTCTTTCCCCAGCTGATTAGTGTCTAA"
 )
 HUMAN_INTRON_START = 493  # 0-based, canonical placement CCG|CAG...CTG|CAG
-MOUSE_WINDOW = (
-    "CGGGTCTGCTGAGTCCGCAGCACTCAGACTATGTGCACCTCTGCAGCAGGTGCAGGCCCAGTTGTCACCTCCCCAGAACATCTTCCCATGGACTCTGACA"
-)
+MOUSE_WINDOW = "CGGGTCTGCTGAGTCCGCAGCACTCAGACTATGTGCACCTCTGCAGCAGGTGCAGGCCCAGTTGTCACCTCCCCAGAACATCTTCCCATGGACTCTGACA"
 MOUSE_INTRON_START = 17
 
 INTRON = 26
@@ -98,7 +96,7 @@ def spliced_informative(start: np.ndarray, end: np.ndarray, site: Site) -> np.nd
 
 def unspliced_informative(start: np.ndarray, end: np.ndarray, site: Site) -> np.ndarray:
     """Reads [start, end) in unspliced coordinates covering ≥ MIN_OVERHANG of the core and reaching
-    ≥ MIN_OVERHANG beyond the union on at least one side (SPEC §3)."""
+    ≥ MIN_OVERHANG beyond the union on at least one side (docs/xbp1.md)."""
     (core_start, core_end), (union_start, union_end) = site.core, site.union
     core_covered = np.minimum(end, core_end) - np.maximum(start, core_start) >= MIN_OVERHANG
     beyond = (start <= union_start - MIN_OVERHANG) | (end >= union_end + MIN_OVERHANG)

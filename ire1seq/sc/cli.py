@@ -16,42 +16,92 @@ def register(subparsers) -> None:
         "cluster, label cell types from marker lists and join per-cell XBP1 molecule counts; writes an "
         "annotated .h5ad (raw counts in layers['counts']), OUT_qc.tsv and OUT_celltypes.tsv.",
     )
-    sc.add_argument("--matrix", required=True, nargs="+", metavar="[SAMPLE=]PATH",
-                    help="filtered matrix per sample: 10x .h5, or an mtx directory (STARsolo Solo.out/Gene/filtered, "
-                    "Cell Ranger filtered_feature_bc_matrix); SAMPLE defaults to the file or directory name")
-    sc.add_argument("--organism", choices=("human", "mouse"), required=True,
-                    help="picks the bundled marker list and the organism's gene-set rows")
+    sc.add_argument(
+        "--matrix",
+        required=True,
+        nargs="+",
+        metavar="[SAMPLE=]PATH",
+        help="filtered matrix per sample: 10x .h5, or an mtx directory (STARsolo Solo.out/Gene/filtered, "
+        "Cell Ranger filtered_feature_bc_matrix); SAMPLE defaults to the file or directory name",
+    )
+    sc.add_argument(
+        "--organism",
+        choices=("human", "mouse"),
+        required=True,
+        help="picks the bundled marker list and the organism's gene-set rows",
+    )
     sc.add_argument("-o", "--output", required=True, help="annotated AnnData (.h5ad)")
-    sc.add_argument("--xbp1-cells", nargs="+", default=[], metavar="TSV",
-                    help="per-cell XBP1 tables (sample, barcode, spliced, unspliced, ambiguous) from "
-                    "`ire1seq xbp1 quant --per-cell`")
+    sc.add_argument(
+        "--xbp1-cells",
+        nargs="+",
+        default=[],
+        metavar="TSV",
+        help="per-cell XBP1 tables (sample, barcode, spliced, unspliced, ambiguous) from "
+        "`ire1seq xbp1 quant --per-cell`",
+    )
     sc.add_argument("--samples", help="samples.tsv: its columns (treatment, batch, ...) are copied to each cell")
-    sc.add_argument("--markers", help="marker list TSV (cell_type, gene, organism, source, confidence[, parent]); "
-                    "default: the bundled list of the organism (mouse DRG, human blood)")
+    sc.add_argument(
+        "--markers",
+        help="marker list TSV (cell_type, gene, organism, source, confidence[, parent]); "
+        "default: the bundled list of the organism (mouse DRG, human blood)",
+    )
     sc.add_argument("--genesets", help="folder of gene-set TSVs scored per cell as score_<set> (resources/genesets)")
     qc = DEFAULTS.qc
-    sc.add_argument("--min-genes", type=int, default=qc.min_genes, help=f"QC: fewest genes per cell (default {qc.min_genes})")
-    sc.add_argument("--min-counts", type=int, default=qc.min_counts, help=f"QC: fewest UMIs per cell (default {qc.min_counts})")
-    sc.add_argument("--max-pct-mt", type=float, default=qc.max_pct_mt,
-                    help=f"QC: highest mitochondrial share, %% (default {qc.max_pct_mt})")
+    sc.add_argument(
+        "--min-genes", type=int, default=qc.min_genes, help=f"QC: fewest genes per cell (default {qc.min_genes})"
+    )
+    sc.add_argument(
+        "--min-counts", type=int, default=qc.min_counts, help=f"QC: fewest UMIs per cell (default {qc.min_counts})"
+    )
+    sc.add_argument(
+        "--max-pct-mt",
+        type=float,
+        default=qc.max_pct_mt,
+        help=f"QC: highest mitochondrial share, %% (default {qc.max_pct_mt})",
+    )
     sc.add_argument("--no-doublets", action="store_true", help="QC: skip doublet calling (scrublet)")
-    sc.add_argument("--doublet-threshold", type=float, default=qc.doublet_threshold,
-                    help=f"QC: scrublet score above which a cell is a doublet (default {qc.doublet_threshold})")
-    sc.add_argument("--resolution", type=float, default=DEFAULTS.resolution,
-                    help=f"Leiden resolution (default {DEFAULTS.resolution})")
-    sc.add_argument("--integration", choices=("none", "harmony"), default=DEFAULTS.integration,
-                    help="batch correction of the PCA before clustering (harmony needs harmonypy; default none)")
-    sc.add_argument("--batch-key", default=DEFAULTS.batch_key,
-                    help=f"obs/samples.tsv column harmony corrects for (default {DEFAULTS.batch_key})")
-    sc.add_argument("--min-confidence", type=float, default=DEFAULTS.min_confidence,
-                    help="share of a cluster's cells that must prefer its cell type over the runner-up; "
-                    f"below it the cluster is unassigned (default {DEFAULTS.min_confidence})")
-    sc.add_argument("--condition", default=DEFAULTS.condition,
-                    help=f"samples.tsv column the plots split by (default {DEFAULTS.condition}; sample if absent)")
+    sc.add_argument(
+        "--doublet-threshold",
+        type=float,
+        default=qc.doublet_threshold,
+        help=f"QC: scrublet score above which a cell is a doublet (default {qc.doublet_threshold})",
+    )
+    sc.add_argument(
+        "--resolution",
+        type=float,
+        default=DEFAULTS.resolution,
+        help=f"Leiden resolution (default {DEFAULTS.resolution})",
+    )
+    sc.add_argument(
+        "--integration",
+        choices=("none", "harmony"),
+        default=DEFAULTS.integration,
+        help="batch correction of the PCA before clustering (harmony needs harmonypy; default none)",
+    )
+    sc.add_argument(
+        "--batch-key",
+        default=DEFAULTS.batch_key,
+        help=f"obs/samples.tsv column harmony corrects for (default {DEFAULTS.batch_key})",
+    )
+    sc.add_argument(
+        "--min-confidence",
+        type=float,
+        default=DEFAULTS.min_confidence,
+        help="share of a cluster's cells that must prefer its cell type over the runner-up; "
+        f"below it the cluster is unassigned (default {DEFAULTS.min_confidence})",
+    )
+    sc.add_argument(
+        "--condition",
+        default=DEFAULTS.condition,
+        help=f"samples.tsv column the plots split by (default {DEFAULTS.condition}; sample if absent)",
+    )
     sc.add_argument("--plots", metavar="DIR", help="also write UMAP, XBP1 and program figures (+ XBP1 table) here")
-    sc.add_argument("--pseudobulk", metavar="DIR",
-                    help="also write pseudobulk_counts.tsv and pseudobulk_samples.tsv (sample x cell type) here, "
-                    "ready for `ire1seq de --subset cell_type=...`")
+    sc.add_argument(
+        "--pseudobulk",
+        metavar="DIR",
+        help="also write pseudobulk_counts.tsv and pseudobulk_samples.tsv (sample x cell type) here, "
+        "ready for `ire1seq de --subset cell_type=...`",
+    )
     sc.set_defaults(func=run_sc)
 
 
@@ -75,8 +125,11 @@ def run_sc(args) -> None:
 
     settings = ScSettings(
         qc=QcThresholds(
-            min_genes=args.min_genes, min_counts=args.min_counts, max_pct_mt=args.max_pct_mt,
-            doublets=not args.no_doublets, doublet_threshold=args.doublet_threshold,
+            min_genes=args.min_genes,
+            min_counts=args.min_counts,
+            max_pct_mt=args.max_pct_mt,
+            doublets=not args.no_doublets,
+            doublet_threshold=args.doublet_threshold,
         ),
         resolution=args.resolution,
         integration=args.integration,

@@ -41,9 +41,7 @@ def cluster(
     sc.pp.pca(adata, n_comps=n_comps, mask_var="highly_variable", random_state=seed)
     representation = _integrate(adata, integration, batch_key)
     sc.pp.neighbors(adata, use_rep=representation, random_state=seed)
-    sc.tl.leiden(
-        adata, resolution=resolution, flavor="igraph", n_iterations=2, directed=False, random_state=seed
-    )
+    sc.tl.leiden(adata, resolution=resolution, flavor="igraph", n_iterations=2, directed=False, random_state=seed)
     sc.tl.umap(adata, random_state=seed)
 
 

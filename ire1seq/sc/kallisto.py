@@ -72,7 +72,9 @@ def read_bustools_counts(prefix, sample: str) -> tuple:
         counts = sparse.csr_matrix(spio.mmread(files[0]))
         barcodes, genes = (path.read_text().split() for path in files[1:])
     except (OSError, ValueError) as err:
-        raise InputError(f"bustools output {prefix}.* of sample {sample} could not be read ({err}); re-run its counting.") from None
+        raise InputError(
+            f"bustools output {prefix}.* of sample {sample} could not be read ({err}); re-run its counting."
+        ) from None
     if counts.shape != (len(barcodes), len(genes)):
         raise InputError(
             f"bustools output {prefix}.* of sample {sample}: the matrix is {counts.shape[0]} × {counts.shape[1]} "
@@ -89,7 +91,9 @@ def write_solo_dir(prefix, t2g, directory, sample: str) -> None:
     features = table.drop_duplicates("gene_id")[["gene_id", "gene_name"]].reset_index(drop=True)
     row = pd.Series(np.arange(len(features)), index=features["gene_id"]).reindex(genes)
     if row.isna().any():
-        raise InputError(f"bustools output {prefix}.genes.txt of sample {sample} names genes not in {t2g}; re-run its counting.")
+        raise InputError(
+            f"bustools output {prefix}.genes.txt of sample {sample} names genes not in {t2g}; re-run its counting."
+        )
     coo = counts.tocoo()
     matrix = sparse.coo_matrix((coo.data, (row.to_numpy()[coo.col], coo.row)), shape=(len(features), len(barcodes)))
     directory = Path(directory)

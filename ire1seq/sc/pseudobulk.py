@@ -26,9 +26,12 @@ def pseudobulk(adata: ad.AnnData, min_cells: int = 10) -> tuple[pd.DataFrame, pd
     cells = adata[(adata.obs["cell_type"] != UNASSIGNED).to_numpy()]
     sums = sc.get.aggregate(cells, by=["sample", "cell_type"], func="sum", layer="counts")
     sheet = sums.obs[["sample", "cell_type"]].astype(str).reset_index(drop=True)
-    sheet["n_cells"] = cells.obs.groupby(["sample", "cell_type"], observed=True).size().reindex(
-        pd.MultiIndex.from_frame(sheet[["sample", "cell_type"]])
-    ).to_numpy()
+    sheet["n_cells"] = (
+        cells.obs.groupby(["sample", "cell_type"], observed=True)
+        .size()
+        .reindex(pd.MultiIndex.from_frame(sheet[["sample", "cell_type"]]))
+        .to_numpy()
+    )
     small = sheet["n_cells"] < min_cells
     if small.any():
         dropped = ", ".join(f"{r.sample}/{r.cell_type} ({r.n_cells})" for r in sheet[small].itertuples())

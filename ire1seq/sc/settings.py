@@ -3,10 +3,10 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ire1seq.data import MARKERS
 from ire1seq.errors import InputError
 
-MARKERS_DIR = Path(__file__).resolve().parents[2] / "resources" / "markers"
-DEFAULT_MARKERS = {"mouse": MARKERS_DIR / "mouse_drg.tsv", "human": MARKERS_DIR / "human_blood.tsv"}
+DEFAULT_MARKERS = {"mouse": MARKERS / "mouse_drg.tsv", "human": MARKERS / "human_blood.tsv"}
 
 
 def default_markers(organism: str) -> Path:

@@ -20,7 +20,7 @@ MATE_DISTANCE = 1000  # when scanning, unmapped mates placed this far from the s
 
 @dataclass(frozen=True)
 class Options:
-    """Which reads count and how they are classified (defaults as in SPEC §3)."""
+    """Which reads count and how they are classified (definitions and defaults in docs/xbp1.md)."""
 
     min_mapq: int = 10
     min_overhang: int = 8
@@ -64,7 +64,9 @@ def open_alignment(path, index=None, reference=None):
     if not path.is_file():
         raise InputError(f"alignment file {path} does not exist; check the BAM/CRAM path.")
     if index is not None and not Path(index).is_file():
-        raise InputError(f"index {index} given for {path} does not exist; make it with `samtools index {path} -o {index}`.")
+        raise InputError(
+            f"index {index} given for {path} does not exist; make it with `samtools index {path} -o {index}`."
+        )
     if _is_cram(path) and reference is None:
         raise InputError(
             f"{path} is a CRAM file: decoding it needs the FASTA it was compressed against; "
@@ -174,7 +176,9 @@ def mate_key(g: Geometry, options: Options):
         flag = read.flag
         if not flag & PAIRED:
             return None
-        if not flag & MATE_UNMAPPED and (read.next_reference_start >= end or read.next_reference_id != read.reference_id):
+        if not flag & MATE_UNMAPPED and (
+            read.next_reference_start >= end or read.next_reference_id != read.reference_id
+        ):
             return None
         return read.query_name
 
@@ -197,4 +201,6 @@ def reading(path):
     try:
         yield
     except OSError as err:
-        raise InputError(f"{path} could not be read to the end ({err}): the file is truncated or corrupt; copy it again or re-create it.") from None
+        raise InputError(
+            f"{path} could not be read to the end ({err}): the file is truncated or corrupt; copy it again or re-create it."
+        ) from None

@@ -10,7 +10,16 @@ from collections import defaultdict
 from pathlib import Path
 
 from ire1seq.errors import InputError
-from ire1seq.xbp1.alignments import Options, as_list, classified_reads, first_reads, mate_key, open_alignment, reading, resolve_contig
+from ire1seq.xbp1.alignments import (
+    Options,
+    as_list,
+    classified_reads,
+    first_reads,
+    mate_key,
+    open_alignment,
+    reading,
+    resolve_contig,
+)
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
 from ire1seq.xbp1.positions import length_reader, sample_ratio
 
@@ -23,11 +32,18 @@ def read_barcodes(path) -> list:
     """Cell barcodes from a barcodes.tsv(.gz), a 10x/STARsolo matrix (mtx file or dir) or a 10x .h5."""
     path = Path(path)
     if path.is_dir():
-        path = next((path / n for n in ("barcodes.tsv.gz", "barcodes.tsv") if (path / n).is_file()), path / "barcodes.tsv")
+        path = next(
+            (path / n for n in ("barcodes.tsv.gz", "barcodes.tsv") if (path / n).is_file()), path / "barcodes.tsv"
+        )
     elif path.name.startswith("matrix.mtx"):
-        path = next((path.with_name(n) for n in ("barcodes.tsv.gz", "barcodes.tsv") if path.with_name(n).is_file()), path.with_name("barcodes.tsv"))
+        path = next(
+            (path.with_name(n) for n in ("barcodes.tsv.gz", "barcodes.tsv") if path.with_name(n).is_file()),
+            path.with_name("barcodes.tsv"),
+        )
     if not path.is_file():
-        raise InputError(f"barcode list {path} does not exist; give a barcodes.tsv (one barcode per line) or the filtered matrix.")
+        raise InputError(
+            f"barcode list {path} does not exist; give a barcodes.tsv (one barcode per line) or the filtered matrix."
+        )
     if path.suffix == ".h5":
         return _h5_barcodes(path)
     opener = gzip.open if path.suffix == ".gz" else open
@@ -48,7 +64,9 @@ def _h5_barcodes(path: Path) -> list:
         for group in groups:
             if "barcodes" in h5[group]:
                 return [b.decode() for b in h5[group]["barcodes"][:]]
-    raise InputError(f"{path} has no barcodes dataset (matrix/barcodes); give a 10x feature-barcode .h5 or a barcodes.tsv.")
+    raise InputError(
+        f"{path} has no barcodes dataset (matrix/barcodes); give a 10x feature-barcode .h5 or a barcodes.tsv."
+    )
 
 
 def _require_tags(bam, path, tags):
@@ -62,7 +80,19 @@ def _require_tags(bam, path, tags):
             )
 
 
-def umi_class_counts(bam_path, site, options: Options, cell_tag="CB", umi_tag="UB", barcodes=None, index=None, reference=None, g=None, umis=None, reads=None) -> dict:
+def umi_class_counts(
+    bam_path,
+    site,
+    options: Options,
+    cell_tag="CB",
+    umi_tag="UB",
+    barcodes=None,
+    index=None,
+    reference=None,
+    g=None,
+    umis=None,
+    reads=None,
+) -> dict:
     """(cell, umi) -> fragments per class [_, spliced, unspliced, ambiguous] in one file, added to
     `umis` when given (so the units of a sample accumulate without merging tables); `reads`, when
     given, gets (cell, umi, class, read length, mate length) -> informative reads.
@@ -112,7 +142,18 @@ def _tally(reads: dict, key) -> None:
     reads[key] = reads.get(key, 0) + 1
 
 
-def quant_cells(bams, site, sample: str, options: Options = Options(), cell_tag="CB", umi_tag="UB", barcodes=None, indexes=None, reference=None, read_starts="uniform") -> list:
+def quant_cells(
+    bams,
+    site,
+    sample: str,
+    options: Options = Options(),
+    cell_tag="CB",
+    umi_tag="UB",
+    barcodes=None,
+    indexes=None,
+    reference=None,
+    read_starts="uniform",
+) -> list:
     """Per-cell UMI counts (rows keyed by CELL_COLUMNS); one per listed barcode, or per barcode seen."""
     bams = as_list(bams, 1)
     wanted = None if barcodes is None else set(barcodes)
@@ -123,7 +164,9 @@ def quant_cells(bams, site, sample: str, options: Options = Options(), cell_tag=
     return cell_table(umis, sample, barcodes, g=g, reads=reads, read_starts=read_starts)
 
 
-def cell_table(umis: dict, sample: str, barcodes=None, *, g: Geometry, reads: dict, read_starts: str = "uniform") -> list:
+def cell_table(
+    umis: dict, sample: str, barcodes=None, *, g: Geometry, reads: dict, read_starts: str = "uniform"
+) -> list:
     """(cell, UMI) → class counts into one row per cell: each UMI takes its reads' majority class.
 
     The sample's detection ratio counts the UMIs of each class and the reads that agree with
@@ -145,6 +188,11 @@ def cell_table(umis: dict, sample: str, barcodes=None, *, g: Geometry, reads: di
     ratio = sample_ratio(g, units, tallied, read_starts)
     order = list(dict.fromkeys(barcodes)) if barcodes is not None else sorted(cells)
     return [
-        dict(zip(CELL_COLUMNS, (sample, cell, cells[cell][SPLICED], cells[cell][UNSPLICED], cells[cell][AMBIGUOUS], ratio)))
+        dict(
+            zip(
+                CELL_COLUMNS,
+                (sample, cell, cells[cell][SPLICED], cells[cell][UNSPLICED], cells[cell][AMBIGUOUS], ratio),
+            )
+        )
         for cell in order
     ]

@@ -35,7 +35,9 @@ def _add_locate(commands) -> None:
         "$IRE1SEQ_CACHE_DIR or ~/.cache/ire1seq.",
     )  # fmt: skip
     parser.add_argument("--reference", required=True, help="genome FASTA (plain or gzip)")
-    parser.add_argument("--organism", choices=["human", "mouse"], help="search only this organism's XBP1 (default: both)")
+    parser.add_argument(
+        "--organism", choices=["human", "mouse"], help="search only this organism's XBP1 (default: both)"
+    )
     parser.add_argument("-o", "--output", help="site.json to write (default: JSON on stdout, no junction files)")
     parser.add_argument("--no-cache", action="store_true", help="scan the FASTA even if a cached result exists")
     parser.set_defaults(func=run_locate)
@@ -51,7 +53,9 @@ def _add_quant(commands) -> None:
         "molecules, from the read lengths), detection_ratio, status. Per-cell output: sample, barcode, "
         "spliced, unspliced, ambiguous, detection_ratio (the sample's).",
     )  # fmt: skip
-    parser.add_argument("bams", nargs="+", metavar="BAM", help="BAM/CRAM file(s); one sample each unless one --sample is given")
+    parser.add_argument(
+        "bams", nargs="+", metavar="BAM", help="BAM/CRAM file(s); one sample each unless one --sample is given"
+    )
     parser.add_argument("--reference", help="genome FASTA: the site is located in it (cached); required for CRAM")
     _add_readout_options(parser, "aligned bases")
     parser.add_argument("--sample", action="append", help="sample name, once per BAM (default: file stem); "
@@ -67,7 +71,9 @@ def _add_quant(commands) -> None:
     parser.add_argument("--keep-supplementary", action="store_true", help="count supplementary alignments")
     parser.add_argument("--keep-qcfail", action="store_true", help="count reads flagged as failing QC")
     parser.add_argument("--no-rescue", action="store_true", help="do not classify soft-clipped reads by their sequence")
-    parser.add_argument("--scan-unmapped", action="store_true", help="also look for the junction sequences in unmapped reads")
+    parser.add_argument(
+        "--scan-unmapped", action="store_true", help="also look for the junction sequences in unmapped reads"
+    )
     parser.set_defaults(func=run_quant)
 
 
@@ -82,14 +88,22 @@ def _add_fastq(commands) -> None:
         "UMIs per cell.",
     )  # fmt: skip
     parser.add_argument("fastq", nargs="+", metavar="FASTQ", help="R1 [R2] of one sample (for --per-cell: R1 R2)")
-    parser.add_argument("--organism", choices=["human", "mouse"], help="use the built-in XBP1 sequence of this organism")
+    parser.add_argument(
+        "--organism", choices=["human", "mouse"], help="use the built-in XBP1 sequence of this organism"
+    )
     parser.add_argument("--reference", help="genome or transcript FASTA: the site is located in it (cached)")
     _add_readout_options(parser, "bases")
     parser.add_argument("--sample", help="sample name (default: R1's file name without _R1 and .fastq.gz)")
     parser.add_argument("--per-cell", action="store_true", help="count UMIs per cell barcode (10x R1 + R2)")
-    parser.add_argument("--chemistry", choices=sorted(CHEMISTRY), default="10xv3", help="10x barcode/UMI lengths (default 10xv3)")
-    parser.add_argument("--barcodes", help="keep only these cells (one-substitution correction): barcodes.tsv(.gz), matrix dir or .h5")
-    parser.add_argument("--threads", type=int, default=1, help="2 or more: decompress in a background thread (default 1)")
+    parser.add_argument(
+        "--chemistry", choices=sorted(CHEMISTRY), default="10xv3", help="10x barcode/UMI lengths (default 10xv3)"
+    )
+    parser.add_argument(
+        "--barcodes", help="keep only these cells (one-substitution correction): barcodes.tsv(.gz), matrix dir or .h5"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="2 or more: decompress in a background thread (default 1)"
+    )
     parser.set_defaults(func=run_fastq)
 
 
@@ -97,8 +111,15 @@ def _add_readout_options(parser, evidence: str) -> None:
     """Options `quant` and `fastq` share: where the site comes from, the output, the thresholds."""
     parser.add_argument("--site", help="site.json from `ire1seq xbp1 locate` (instead of locating)")
     parser.add_argument("-o", "--output", help="output TSV (default: stdout)")
-    parser.add_argument("--min-overhang", type=int, default=8, help=f"{evidence} required beyond the removed bases, on each side (default 8)")
-    parser.add_argument("--min-informative", type=int, default=10, help="fewer informative fragments = status low_coverage (default 10)")
+    parser.add_argument(
+        "--min-overhang",
+        type=int,
+        default=8,
+        help=f"{evidence} required beyond the removed bases, on each side (default 8)",
+    )
+    parser.add_argument(
+        "--min-informative", type=int, default=10, help="fewer informative fragments = status low_coverage (default 10)"
+    )
     parser.add_argument("--read-starts", choices=["uniform", "anchored"], default="uniform",
                         help="where reads start around the site, for the molecular fraction: uniform (random "
                         "fragmentation, default) or anchored (targeted/amplicon reads that all span it: no correction)")  # fmt: skip
@@ -111,10 +132,16 @@ def _add_pseudobulk(commands) -> None:
         "n_cells, spliced, unspliced, informative, fraction_spliced, ci_low, ci_high, "
         "molecular_fraction, molecular_ci_low, molecular_ci_high, detection_ratio, status.",
     )  # fmt: skip
-    parser.add_argument("--cells", nargs="+", required=True, help="per-cell tables from `ire1seq xbp1 quant --per-cell`")
-    parser.add_argument("--groups", nargs="+", required=True, help="TSV(s) with barcode (and sample) and the group column")
+    parser.add_argument(
+        "--cells", nargs="+", required=True, help="per-cell tables from `ire1seq xbp1 quant --per-cell`"
+    )
+    parser.add_argument(
+        "--groups", nargs="+", required=True, help="TSV(s) with barcode (and sample) and the group column"
+    )
     parser.add_argument("--group-column", default="cell_type", help="group column in --groups (default cell_type)")
-    parser.add_argument("--min-informative", type=int, default=10, help="fewer informative UMIs = status low_coverage (default 10)")
+    parser.add_argument(
+        "--min-informative", type=int, default=10, help="fewer informative UMIs = status low_coverage (default 10)"
+    )
     parser.add_argument("-o", "--output", help="output TSV (default: stdout)")
     parser.set_defaults(func=run_pseudobulk)
 
@@ -122,13 +149,16 @@ def _add_pseudobulk(commands) -> None:
 def run_locate(args) -> None:
     import json
 
-    from ire1seq.xbp1.site import locate, run_locate as located, site_paths
+    from ire1seq.xbp1.site import locate, site_paths
+    from ire1seq.xbp1.site import run_locate as located
 
     if args.output:
         refuse_overwrite(site_paths(args.output), [args.reference, f"{args.reference}.fai"])
         located(fasta=args.reference, organism=args.organism, out=args.output, use_cache=not args.no_cache)
         return
-    json.dump(locate(args.reference, organism=args.organism, use_cache=not args.no_cache).to_dict(), sys.stdout, indent=1)
+    json.dump(
+        locate(args.reference, organism=args.organism, use_cache=not args.no_cache).to_dict(), sys.stdout, indent=1
+    )
     print()
 
 
@@ -137,12 +167,16 @@ def _samples_and_files(args) -> list:
     bams = args.bams
     indexes = args.index or [None] * len(bams)
     if len(indexes) != len(bams):
-        raise InputError(f"--index was given {len(indexes)} times for {len(bams)} BAM files; give it once per BAM, in the same order.")
+        raise InputError(
+            f"--index was given {len(indexes)} times for {len(bams)} BAM files; give it once per BAM, in the same order."
+        )
     names = args.sample or [Path(b).stem for b in bams]
     if len(names) == 1 and len(bams) > 1 and args.sample:
         return [(names[0], bams, indexes)]
     if len(names) != len(bams):
-        raise InputError(f"--sample was given {len(names)} times for {len(bams)} BAM files; give it once per BAM, or once to pool them.")
+        raise InputError(
+            f"--sample was given {len(names)} times for {len(bams)} BAM files; give it once per BAM, or once to pool them."
+        )
     return [(name, [bam], [index]) for name, bam, index in zip(names, bams, indexes)]
 
 
@@ -161,7 +195,9 @@ def run_quant(args) -> None:
     if not (args.site or args.reference):
         raise InputError("xbp1 quant needs --reference REF.fa (the site is located in it) or --site site.json.")
     beside = [f"{bam}{suffix}" for bam in args.bams for suffix in (".bai", ".csi", ".crai")]  # indexes found there
-    refuse_overwrite([args.output], [*args.bams, *beside, *(args.index or []), args.site, args.reference, args.barcodes])
+    refuse_overwrite(
+        [args.output], [*args.bams, *beside, *(args.index or []), args.site, args.reference, args.barcodes]
+    )
     site = _site(args)
     options = Options(
         min_mapq=args.min_mapq, min_overhang=args.min_overhang, include_duplicates=args.include_duplicates,
@@ -179,15 +215,22 @@ def run_quant(args) -> None:
     else:
         from ire1seq.xbp1.quant import BULK_COLUMNS, quant_bulk
 
-        rows = [quant_bulk(bams, site, sample, options, indexes, args.reference, args.min_informative, args.read_starts) for sample, bams, indexes in runs]
+        rows = [
+            quant_bulk(bams, site, sample, options, indexes, args.reference, args.min_informative, args.read_starts)
+            for sample, bams, indexes in runs
+        ]
         write_rows(rows, BULK_COLUMNS, args.output)
 
 
 def run_fastq(args) -> None:
-    from ire1seq.xbp1.fastq import run_fastq as bulk, run_fastq_cells as cells, site_for
+    from ire1seq.xbp1.fastq import run_fastq as bulk
+    from ire1seq.xbp1.fastq import run_fastq_cells as cells
+    from ire1seq.xbp1.fastq import site_for
 
     if len(args.fastq) > 2:
-        raise InputError(f"xbp1 fastq takes one sample's R1 and optionally R2, not {len(args.fastq)} files; run it once per sample.")
+        raise InputError(
+            f"xbp1 fastq takes one sample's R1 and optionally R2, not {len(args.fastq)} files; run it once per sample."
+        )
     refuse_overwrite([args.output], [*args.fastq, args.site, args.reference, args.barcodes])
     site = site_for(args.organism, args.reference, args.site)
     fq1, fq2 = args.fastq[0], (args.fastq[1:] or [None])[0]

@@ -1,6 +1,6 @@
 """XBP1 splicing straight from FASTQ: every read classified by its sequence, no aligner.
 
-SPEC §3 translated to the transcript. With the site's Geometry (min_overhang m), a read is
+The counting rules of docs/xbp1.md translated to the transcript. With the site's Geometry (min_overhang m), a read is
 spliced when it contains the spliced probe (m bases before the union, the repeat, m bases after
 it: the junction with ≥ m nt on each side) and unspliced when it contains a left or right
 unspliced probe (m bases of the 20-nt core with the repeat and m bases beyond the union). Reads
@@ -21,8 +21,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from isal import igzip, igzip_threaded
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ire1seq.chemistry import CHEMISTRY
 from ire1seq.errors import InputError
@@ -66,7 +66,9 @@ def site_for(organism=None, reference=None, site=None) -> Site:
         return locate(reference, organism=organism)
     if organism:
         return organism_site(organism)
-    raise InputError("xbp1 fastq needs --organism human|mouse, --reference REF.fa or --site site.json to know the XBP1 sequence.")
+    raise InputError(
+        "xbp1 fastq needs --organism human|mouse, --reference REF.fa or --site site.json to know the XBP1 sequence."
+    )
 
 
 class Probes:
@@ -78,7 +80,9 @@ class Probes:
 
     def __init__(self, site: Site, min_overhang: int = 8):
         if min_overhang < MIN_OVERHANG:
-            raise InputError(f"--min-overhang {min_overhang} is below {MIN_OVERHANG}: probes that short match unrelated reads; use 8.")
+            raise InputError(
+                f"--min-overhang {min_overhang} is below {MIN_OVERHANG}: probes that short match unrelated reads; use 8."
+            )
         g = self.geometry = Geometry.of(site, min_overhang)
         named = [(g.spliced_probe, SPLICED), (g.left_probe, UNSPLICED), (g.right_probe, UNSPLICED)]
         oriented = [(seq.encode(), kind) for probe, kind in named for seq in (probe, revcomp(probe))]
@@ -107,7 +111,9 @@ class _Fastq:
     def __init__(self, path, threads: int = 1):
         self.path = Path(path)
         if not self.path.is_file():
-            raise InputError(f"FASTQ file {self.path} does not exist; check the path (units.tsv fq1/fq2 or the command line).")
+            raise InputError(
+                f"FASTQ file {self.path} does not exist; check the path (units.tsv fq1/fq2 or the command line)."
+            )
         self.handle = _open(self.path, threads)
         self.buf = np.empty(2 * BLOCK, dtype=np.uint8)
         self.start = self.end = self.records = 0
@@ -238,7 +244,9 @@ def _as_units(fq1s, fq2s) -> list:
     fq1s = [fq1s] if isinstance(fq1s, (str, Path)) else list(fq1s)
     fq2s = [None] * len(fq1s) if not fq2s else [fq2s] if isinstance(fq2s, (str, Path)) else list(fq2s)
     if len(fq2s) != len(fq1s):
-        raise InputError(f"{len(fq1s)} R1 files but {len(fq2s)} R2 files were given; give one R2 per R1, in the same order.")
+        raise InputError(
+            f"{len(fq1s)} R1 files but {len(fq2s)} R2 files were given; give one R2 per R1, in the same order."
+        )
     return list(zip(fq1s, fq2s))
 
 
@@ -261,7 +269,16 @@ def fragment_counts(fq1, fq2, probes: Probes, threads: int = 1, reads=None) -> d
     return {SPLICED: int(totals[SPLICED]), UNSPLICED: int(totals[UNSPLICED]), AMBIGUOUS: int(totals[AMBIGUOUS])}
 
 
-def quant_fastq(fq1s, fq2s, site: Site, sample: str, min_overhang: int = 8, min_informative: int = 10, threads: int = 1, read_starts: str = "uniform") -> dict:
+def quant_fastq(
+    fq1s,
+    fq2s,
+    site: Site,
+    sample: str,
+    min_overhang: int = 8,
+    min_informative: int = 10,
+    threads: int = 1,
+    read_starts: str = "uniform",
+) -> dict:
     """One sample's row (the columns of `xbp1 quant`) from its units' FASTQ files."""
     probes = Probes(site, min_overhang)
     totals, reads = {SPLICED: 0, UNSPLICED: 0, AMBIGUOUS: 0}, {}
@@ -280,15 +297,24 @@ def _correct(barcode: str, listed: dict):
     """The listed barcode, exactly or at the single substitution that makes it unique, else None."""
     if barcode in listed:
         return listed[barcode]
-    near = {listed[v] for i in range(len(barcode)) for base in "ACGT" if (v := barcode[:i] + base + barcode[i + 1 :]) in listed}
+    near = {
+        listed[v]
+        for i in range(len(barcode))
+        for base in "ACGT"
+        if (v := barcode[:i] + base + barcode[i + 1 :]) in listed
+    }
     return near.pop() if len(near) == 1 else None
 
 
-def umi_classes(fq1, fq2, probes: Probes, chemistry: str = "10xv3", listed=None, threads: int = 1, umis=None, reads=None) -> dict:
+def umi_classes(
+    fq1, fq2, probes: Probes, chemistry: str = "10xv3", listed=None, threads: int = 1, umis=None, reads=None
+) -> dict:
     """(barcode, UMI) -> reads per class [_, spliced, unspliced, ambiguous] of one 10x unit, added to
     `umis` when given; `reads` gets (barcode, UMI, class, cDNA read length, 0) -> reads."""
     if chemistry not in CHEMISTRY:
-        raise InputError(f"chemistry {chemistry!r} is not one of {', '.join(CHEMISTRY)}; set it in units.tsv or --chemistry.")
+        raise InputError(
+            f"chemistry {chemistry!r} is not one of {', '.join(CHEMISTRY)}; set it in units.tsv or --chemistry."
+        )
     if fq2 is None:
         raise InputError(f"per-cell mode needs R1 (barcode + UMI) and R2 (cDNA); only {fq1} was given.")
     cb, umi = CHEMISTRY[chemistry]
@@ -304,7 +330,17 @@ def umi_classes(fq1, fq2, probes: Probes, chemistry: str = "10xv3", listed=None,
     return umis
 
 
-def quant_fastq_cells(fq1s, fq2s, site: Site, sample: str, chemistry: str = "10xv3", barcodes=None, min_overhang: int = 8, threads: int = 1, read_starts: str = "uniform") -> list:
+def quant_fastq_cells(
+    fq1s,
+    fq2s,
+    site: Site,
+    sample: str,
+    chemistry: str = "10xv3",
+    barcodes=None,
+    min_overhang: int = 8,
+    threads: int = 1,
+    read_starts: str = "uniform",
+) -> list:
     """Per-cell UMI counts (columns of `quant --per-cell`): each UMI takes its reads' majority class.
 
     Barcodes are matched to the list (exactly, or at one unique substitution); without a list,

@@ -89,7 +89,12 @@ def _classify(buf, start, end, lut, table, k, kmers, codes, kinds):
     mask = (1 << (2 * k)) - 1
     h, blocks, cls, size = 0, 0, 0, codes.shape[1]
     for i in range(start, end - 3, 4):
-        block = ((buf[i] >> 1) & 3) << 6 | ((buf[i + 1] >> 1) & 3) << 4 | ((buf[i + 2] >> 1) & 3) << 2 | ((buf[i + 3] >> 1) & 3)
+        block = (
+            ((buf[i] >> 1) & 3) << 6
+            | ((buf[i + 1] >> 1) & 3) << 4
+            | ((buf[i + 2] >> 1) & 3) << 2
+            | ((buf[i + 3] >> 1) & 3)
+        )
         h = ((h << 8) | block) & mask
         blocks += 1
         if blocks * 4 < k or not (table[h >> 3] >> (h & 7)) & 1:
@@ -100,7 +105,11 @@ def _classify(buf, start, end, lut, table, k, kmers, codes, kinds):
                 continue
             for j in range(kmers.shape[1]):
                 offset = at - j
-                if kmers[p, j] == h and start <= offset <= end - size and _mismatches(buf, offset, lut, codes[p]) <= MAX_MISMATCHES:
+                if (
+                    kmers[p, j] == h
+                    and start <= offset <= end - size
+                    and _mismatches(buf, offset, lut, codes[p]) <= MAX_MISMATCHES
+                ):
                     cls |= kinds[p]
                     break
     return cls

@@ -1,6 +1,5 @@
 """Report figures: fraction of XBP1 molecules spliced per sample with its 95% CI, and the reads at the site."""
 
-
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -10,7 +9,11 @@ from ire1seq.xbp1.alignments import Options, classified_reads, open_alignment, r
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
 
 NOT_DESIGN = {"sample", "subject", "organism", "assay", "batch"}  # identifiers and technical columns
-CLASS_STYLE = {SPLICED: ("spliced", "#c0392b"), UNSPLICED: ("unspliced", "#2471a3"), AMBIGUOUS: ("ambiguous", "#7f8c8d")}
+CLASS_STYLE = {
+    SPLICED: ("spliced", "#c0392b"),
+    UNSPLICED: ("unspliced", "#2471a3"),
+    AMBIGUOUS: ("ambiguous", "#7f8c8d"),
+}
 
 
 def design_columns(samples: pd.DataFrame) -> list:
@@ -53,7 +56,9 @@ def plot_fraction(bulk: pd.DataFrame, samples: pd.DataFrame, path, design=None) 
     save_figure(figure, path)
 
 
-def plot_read_structure(bam_path, site, path, options: Options = Options(), sample=None, index=None, reference=None, per_class: int = 40) -> None:
+def plot_read_structure(
+    bam_path, site, path, options: Options = Options(), sample=None, index=None, reference=None, per_class: int = 40
+) -> None:
     """Reads over the site as aligned blocks, coloured by their fragment's class; union and core shaded."""
     g = Geometry.of(site, options.min_overhang)
     fragments = {}  # query name -> [class, [blocks of each read]]

@@ -20,7 +20,9 @@ def _require(table: pd.DataFrame, columns, what: str):
         raise InputError(f"{what} lacks column(s) {', '.join(missing)}; it has {', '.join(map(str, table.columns))}.")
 
 
-def pseudobulk(cells: pd.DataFrame, groups: pd.DataFrame, group_column: str = "cell_type", min_informative: int = 10) -> pd.DataFrame:
+def pseudobulk(
+    cells: pd.DataFrame, groups: pd.DataFrame, group_column: str = "cell_type", min_informative: int = 10
+) -> pd.DataFrame:
     """Sum cells' spliced/unspliced UMIs per sample × group; n_cells counts the group's cells.
 
     `groups` maps barcode (and sample, if it has that column) to a group. Cells without a group
@@ -47,21 +49,37 @@ def pseudobulk(cells: pd.DataFrame, groups: pd.DataFrame, group_column: str = "c
     joined = groups.merge(cells, on=["sample", "barcode"], how="left")
     left_out = len(cells) - joined["spliced"].notna().sum()
     if left_out:
-        print(f"ire1seq: {left_out} cells with XBP1 counts have no {group_column}; left out of the pseudobulk", file=sys.stderr)
+        print(
+            f"ire1seq: {left_out} cells with XBP1 counts have no {group_column}; left out of the pseudobulk",
+            file=sys.stderr,
+        )
     joined[["spliced", "unspliced"]] = joined[["spliced", "unspliced"]].fillna(0).astype(int)
     joined["detection_ratio"] = joined["sample"].map(cells.groupby("sample")["detection_ratio"].first())
     table = (
         joined.groupby(["sample", group_column], sort=True)
-        .agg(n_cells=("barcode", "size"), spliced=("spliced", "sum"), unspliced=("unspliced", "sum"), detection_ratio=("detection_ratio", "first"))
+        .agg(
+            n_cells=("barcode", "size"),
+            spliced=("spliced", "sum"),
+            unspliced=("unspliced", "sum"),
+            detection_ratio=("detection_ratio", "first"),
+        )
         .reset_index()
     )
-    return add_readout(table, min_informative)[["sample", group_column, "n_cells", "spliced", "unspliced"] + [c for c in READOUT if c != "log2_spliced_ratio"]]
+    return add_readout(table, min_informative)[
+        ["sample", group_column, "n_cells", "spliced", "unspliced"] + [c for c in READOUT if c != "log2_spliced_ratio"]
+    ]
 
 
-def pseudobulk_files(cell_tables, group_tables, group_column: str = "cell_type", min_informative: int = 10) -> pd.DataFrame:
+def pseudobulk_files(
+    cell_tables, group_tables, group_column: str = "cell_type", min_informative: int = 10
+) -> pd.DataFrame:
     """pseudobulk() over per-cell tables and group tables (e.g. one per single-cell dataset)."""
-    cells = pd.concat([read_tsv(path, what="per-cell XBP1 table") for path in as_list(cell_tables, 0)], ignore_index=True)
-    groups = pd.concat([read_tsv(path, what="cell group table") for path in as_list(group_tables, 0)], ignore_index=True)
+    cells = pd.concat(
+        [read_tsv(path, what="per-cell XBP1 table") for path in as_list(cell_tables, 0)], ignore_index=True
+    )
+    groups = pd.concat(
+        [read_tsv(path, what="cell group table") for path in as_list(group_tables, 0)], ignore_index=True
+    )
     return pseudobulk(cells, groups, group_column, min_informative)
 
 

@@ -6,7 +6,15 @@ informative reads of spliced and unspliced fragments are tallied by length too: 
 fraction of fragments into the fraction of molecules (ire1seq.xbp1.positions).
 """
 
-from ire1seq.xbp1.alignments import Options, as_list, classified_reads, mate_key, open_alignment, reading, resolve_contig
+from ire1seq.xbp1.alignments import (
+    Options,
+    as_list,
+    classified_reads,
+    mate_key,
+    open_alignment,
+    reading,
+    resolve_contig,
+)
 from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
 from ire1seq.xbp1.positions import length_reader, sample_ratio
 from ire1seq.xbp1.stats import READOUT, readout
@@ -51,16 +59,38 @@ def tally(reads: dict, key, n: int = 1) -> None:
     reads[key] = reads.get(key, 0) + n
 
 
-def bulk_row(sample: str, totals: dict, min_informative: int = 10, *, g: Geometry = None, reads=None, read_starts: str = "uniform") -> dict:
+def bulk_row(
+    sample: str,
+    totals: dict,
+    min_informative: int = 10,
+    *,
+    g: Geometry = None,
+    reads=None,
+    read_starts: str = "uniform",
+) -> dict:
     """One sample's row of the bulk table from its class -> fragments totals and, for the molecular
     columns, the site geometry, its informative-read tally (see fragment_counts) and where reads
     start (positions.sample_ratio)."""
-    counts = {"sample": sample, "spliced": totals[SPLICED], "unspliced": totals[UNSPLICED], "ambiguous": totals[AMBIGUOUS]}
+    counts = {
+        "sample": sample,
+        "spliced": totals[SPLICED],
+        "unspliced": totals[UNSPLICED],
+        "ambiguous": totals[AMBIGUOUS],
+    }
     ratio = sample_ratio(g, totals, reads, read_starts) if g is not None and reads is not None else float("nan")
     return counts | readout(totals[SPLICED], totals[UNSPLICED], min_informative, ratio)
 
 
-def quant_bulk(bams, site, sample: str, options: Options = Options(), indexes=None, reference=None, min_informative: int = 10, read_starts: str = "uniform") -> dict:
+def quant_bulk(
+    bams,
+    site,
+    sample: str,
+    options: Options = Options(),
+    indexes=None,
+    reference=None,
+    min_informative: int = 10,
+    read_starts: str = "uniform",
+) -> dict:
     """One sample's row (BULK_COLUMNS) from one or more BAM/CRAM files of that sample."""
     bams = as_list(bams, 1)
     g = Geometry.of(site, options.min_overhang)

@@ -64,7 +64,9 @@ def draw(molecules: Molecules, *, fraction: float, fragments: int, read_length: 
     rng = np.random.default_rng(seed)
     spliced = rng.random(fragments) < fraction
     if paired:
-        sizes = np.clip(np.rint(rng.normal(fragment_mean, fragment_sd, fragments)), read_length, max_fragment).astype(int)
+        sizes = np.clip(np.rint(rng.normal(fragment_mean, fragment_sd, fragments)), read_length, max_fragment).astype(
+            int
+        )
     else:
         sizes = np.full(fragments, read_length)
     # Only fragments starting in [cut - longest fragment - margin, cut + margin] can have a read
@@ -76,7 +78,9 @@ def draw(molecules: Molecules, *, fraction: float, fragments: int, read_length: 
     return [Fragment(bool(s), int(a), int(n)) for s, a, n in zip(spliced, starts, sizes)]
 
 
-def draw_umis(molecules: Molecules, *, fraction: float, umis: int, reads_per_umi: float, read_length: int, seed: int) -> list:
+def draw_umis(
+    molecules: Molecules, *, fraction: float, umis: int, reads_per_umi: float, read_length: int, seed: int
+) -> list:
     """Single cDNA reads of 10x-style molecules: (UMI index, Fragment) for each read.
 
     Each molecule (UMI) is spliced with the planted probability and has Poisson(`reads_per_umi`)
@@ -116,7 +120,10 @@ def write_fastq(molecules: Molecules, fragments, read_length: int, paired: bool,
 def write_bam(molecules: Molecules, site: Site, fragments, read_length: int, paired: bool, path, tags=None) -> Path:
     """A coordinate-sorted, indexed BAM of the reads at their true alignments (no MC tag, as STAR);
     `tags`, when given, holds each fragment's tags (e.g. CB and UB)."""
-    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [{"SN": n, "LN": length} for n, length in site.contigs.items()]}
+    header = {
+        "HD": {"VN": "1.6", "SO": "coordinate"},
+        "SQ": [{"SN": n, "LN": length} for n, length in site.contigs.items()],
+    }
     tid = list(site.contigs).index(molecules.contig)
     records = []
     for n, fragment in enumerate(fragments):

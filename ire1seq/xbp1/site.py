@@ -15,11 +15,11 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ire1seq.data import XBP1
 from ire1seq.errors import InputError
 from ire1seq.io import is_gzipped, output_file
 
 INTRON = 26
-RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "xbp1"
 # Exact seed CCG|CAGCAC (3 flank + 6 intron nt, the same in human and mouse): it lacks T, so
 # bytes.find can skip ahead at every T of the genome (about twice as fast as a longer seed).
 SEED_FLANK, SEED_INTRON = 3, 6
@@ -141,7 +141,9 @@ def load_site(path) -> Site:
     except FileNotFoundError:
         raise InputError(f"XBP1 site file {path} does not exist; make it with `ire1seq xbp1 locate`.") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"XBP1 site file {path} is not JSON ({err}); make it again with `ire1seq xbp1 locate`.") from None
+        raise InputError(
+            f"XBP1 site file {path} is not JSON ({err}); make it again with `ire1seq xbp1 locate`."
+        ) from None
     return Site.from_dict(data, origin=f"XBP1 site file {path}")
 
 
@@ -160,7 +162,9 @@ def site_paths(path) -> list:
 def write_site(site: Site, path) -> list:
     """Write site.json plus the STAR and HISAT2 junction files beside it (site_paths)."""
     paths = site_paths(path)
-    for target, text in zip(paths, (json.dumps(site.to_dict(), indent=1) + "\n", site.sjdb_line(), site.splice_site_line())):
+    for target, text in zip(
+        paths, (json.dumps(site.to_dict(), indent=1) + "\n", site.sjdb_line(), site.splice_site_line())
+    ):
         with output_file(target) as handle:
             handle.write(text)
     return paths
@@ -188,13 +192,15 @@ class Known:
 
 
 def _resource_rows(name: str) -> list:
-    with open(RESOURCES / name, newline="") as handle:
+    with open(XBP1 / name, newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
 def known_sites() -> dict:
     return {
-        row["organism"]: Known(row["organism"], row["left_flank"].upper(), row["intron"].upper(), row["right_flank"].upper())
+        row["organism"]: Known(
+            row["organism"], row["left_flank"].upper(), row["intron"].upper(), row["right_flank"].upper()
+        )
         for row in _resource_rows("sites.tsv")
     }
 
@@ -204,7 +210,9 @@ def _wanted(organism) -> list:
     if organism is None:
         return list(known.values())
     if organism not in known:
-        raise InputError(f"--organism {organism!r} is not one of {', '.join(known)}; XBP1 sequences are known for those only.")
+        raise InputError(
+            f"--organism {organism!r} is not one of {', '.join(known)}; XBP1 sequences are known for those only."
+        )
     return [known[organism]]
 
 
@@ -261,7 +269,9 @@ class _Scanner:
             at = window.find(seed, first)
             while at >= 0:
                 left = max(0, at - CONTEXT)
-                hit = _Hit(strand, self.name, origin + at, origin + left, window[left : at + wanted], at - left + wanted)
+                hit = _Hit(
+                    strand, self.name, origin + at, origin + left, window[left : at + wanted], at - left + wanted
+                )
                 (self.hits if len(hit.context) >= hit.needed else self.open_hits).append(hit)
                 at = window.find(seed, at + 1)
         self.tail = window[-wanted:]
@@ -294,7 +304,9 @@ def scan_fasta(path, knowns):
                 else:
                     scanner.feed(data[start:].translate(upper, strip))
     except (OSError, EOFError, UnicodeDecodeError, InputError) as err:
-        raise InputError(f"reference {path} could not be read as FASTA ({err}); give a plain or gzipped FASTA file.") from None
+        raise InputError(
+            f"reference {path} could not be read as FASTA ({err}); give a plain or gzipped FASTA file."
+        ) from None
     scanner.end_contig()
     return scanner.hits, scanner.contigs
 
@@ -328,7 +340,9 @@ def _site_from_hit(hit: _Hit, known: Known, source: str, reference: dict, contig
     if context[offset : offset + INTRON] != intron:
         return None
     near = SEARCH_FLANK if hit.strand == "+" else SEARCH_FLANK[::-1]
-    searched = _mismatches(left[-near[0] :], context, offset - near[0]) + _mismatches(right[: near[1]], context, offset + INTRON)
+    searched = _mismatches(left[-near[0] :], context, offset - near[0]) + _mismatches(
+        right[: near[1]], context, offset + INTRON
+    )
     whole = _mismatches(left, context, offset - len(left)) + _mismatches(right, context, offset + INTRON)
     first = last = offset
     while first > 0 and context[first - 1] == context[first - 1 + INTRON]:
@@ -373,7 +387,9 @@ def _choose(candidates, path: Path, knowns):
         )
     good.sort(key=lambda c: (c[2], not _is_primary(c[0].contig)))
     best = good[0][0]
-    others = tuple(f"{s.organism} {s.contig}:{s.window[0] + 1}-{s.window[0] + INTRON} ({s.strand})" for s, _, _ in good[1:])
+    others = tuple(
+        f"{s.organism} {s.contig}:{s.window[0] + 1}-{s.window[0] + INTRON} ({s.strand})" for s, _, _ in good[1:]
+    )
     if others:
         print(f"ire1seq: XBP1 also matches {', '.join(others)}; using {best.contig}", file=sys.stderr)
     return replace(best, other_hits=others)

@@ -45,7 +45,9 @@ def combine_bulk(paths, order=None) -> pd.DataFrame:
         table = read_tsv(path, what="XBP1 bulk table")
         missing = [c for c in COUNTS + READOUT if c not in table.columns]
         if missing:
-            raise InputError(f"XBP1 bulk table {path} lacks column(s) {', '.join(missing)}; re-run `ire1seq xbp1 quant`.")
+            raise InputError(
+                f"XBP1 bulk table {path} lacks column(s) {', '.join(missing)}; re-run `ire1seq xbp1 quant`."
+            )
         tables.append(table[COUNTS + READOUT])
     if not tables:
         return pd.DataFrame(columns=COUNTS + READOUT)

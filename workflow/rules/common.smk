@@ -5,6 +5,7 @@ import os
 from snakemake.exceptions import WorkflowError
 
 from ire1seq.chemistry import CHEMISTRY
+from ire1seq.data import fill_packaged_paths
 from ire1seq.de.design import targets as de_targets
 from ire1seq.errors import InputError
 from ire1seq.io import is_gzipped
@@ -20,6 +21,7 @@ try:
         workflow.source_path("../schemas/config.schema.yaml"),
         workflow.configfiles,
     )
+    fill_packaged_paths(config)
     samples = load_samples(
         config["samples"],
         workflow.source_path("../schemas/samples.schema.yaml"),
