@@ -2,6 +2,7 @@
 
 import argparse
 import importlib
+import logging
 import sys
 
 from ire1seq import __version__
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else list(argv))
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="ire1seq: %(message)s")
     try:
         args.func(args)
     except InputError as err:

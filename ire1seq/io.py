@@ -64,17 +64,14 @@ def refuse_overwrite(outputs, inputs) -> None:
 
 
 @contextmanager
-def output_file(path, mode: str = "w"):
-    """A handle on `path`'s temporary twin, renamed to `path` when the block completes.
-
-    Errors creating or writing the file become an InputError naming the path.
-    """
+def output_path(path):
+    """`path`'s temporary twin (for writers that take a path), renamed to `path` when the block
+    completes. Errors creating or writing the file become an InputError naming the path."""
     path = Path(path)
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    part = path.with_name(f".part{os.getpid()}.{path.name}")  # same suffix: writers that check it
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(part, mode) as handle:
-            yield handle
+        yield part
         os.replace(part, path)
     except OSError as err:
         raise InputError(
@@ -83,6 +80,13 @@ def output_file(path, mode: str = "w"):
     finally:
         if part.exists():
             part.unlink()
+
+
+@contextmanager
+def output_file(path, mode: str = "w"):
+    """A handle on `path`'s temporary twin, renamed to `path` when the block completes."""
+    with output_path(path) as part, open(part, mode) as handle:
+        yield handle
 
 
 def write_table(df, path=None, parquet: bool = False) -> None:

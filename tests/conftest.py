@@ -1,6 +1,9 @@
 """Shared fixtures: one full workflow run on the demo cohort, reused by every demo-level test."""
 
+import contextlib
+import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +25,21 @@ def link_inputs(workdir: Path) -> None:
     for entry in (REPO / "resources").iterdir():
         if entry.name != "star":
             (workdir / "resources" / entry.name).symlink_to(entry)
+
+
+@contextlib.contextmanager
+def logs_warning(pattern: str):
+    """Assert that the block logs a warning matching `pattern` (the package's diagnostics channel)."""
+    records = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append
+    logging.getLogger().addHandler(handler)
+    try:
+        yield
+    finally:
+        logging.getLogger().removeHandler(handler)
+    messages = [record.getMessage() for record in records]
+    assert any(re.search(pattern, m) for m in messages), f"no warning /{pattern}/ among {messages}"
 
 
 def edit_sheet(path: Path, change) -> None:

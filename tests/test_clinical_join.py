@@ -82,7 +82,7 @@ def test_samples_that_failed_qc_enter_no_model_and_are_listed(cohort, tmp_path):
     qc.to_csv(tmp_path / "qc.tsv", sep="\t", index=False)
     result = tables(cohort, tmp_path, qc_path=tmp_path / "qc.tsv")
     visits = result["visits"].set_index("sample")
-    assert visits.loc[failed, ["fraction_spliced", "score_noise"]].isna().all()  # every readout, not only XBP1
+    assert visits.loc[failed, ["fraction_spliced", "log2_spliced_ratio", "score_noise"]].isna().all()  # every readout
     assert visits.loc[warned, ["fraction_spliced", "score_noise"]].notna().all()  # a warning keeps the sample
     unmatched = result["unmatched"]
     row = unmatched[unmatched["sample"] == failed]

@@ -7,11 +7,12 @@ import pytest
 from ire1seq.de import fit as de_fit
 from ire1seq.de.design import Design
 from ire1seq.de.fit import fit_design, run_contrast, run_design
-from ire1seq.de.genesets import GeneSetWarning
 from ire1seq.de.inputs import read_counts
 from ire1seq.de.simulate import counts_table, factorial_samples, simulate_counts
 from ire1seq.errors import InputError
 from ire1seq.io import read_tsv, write_table
+
+from conftest import logs_warning
 
 GENES = [f"g{i:03d}" for i in range(200)]
 PROGRAM = GENES[:20]  # +2 with paclitaxel in WT, abolished in KO
@@ -63,7 +64,7 @@ def run(tmp_path_factory):
     )  # fmt: skip
     out = {}
     for name, spec in CONTRASTS.items():
-        with pytest.warns(GeneSetWarning, match="gene set absent"):
+        with logs_warning("gene set absent"):
             run_contrast(
                 fit=tmp / "fit.pkl", name=name, spec=spec, genesets=genesets, alpha=0.05, threads=1,
                 results_out=tmp / f"{name}.tsv", genesets_out=tmp / f"{name}.sets.tsv", volcano_out=tmp / f"{name}.png",

@@ -5,8 +5,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ire1seq.de.genesets import GeneSetWarning, load_genesets, sets_for
+from ire1seq.de.genesets import load_genesets, sets_for
 from ire1seq.errors import InputError
+
+from conftest import logs_warning
 
 SHIPPED = Path(__file__).parents[1] / "resources" / "genesets"
 
@@ -57,7 +59,7 @@ def test_set_without_present_genes_warns_with_its_name_and_others_kept():
             "direction": ["up", "up", "down"],
         }
     )
-    with pytest.warns(GeneSetWarning, match="gene set b: none of its 1 mouse genes"):
+    with logs_warning("gene set b: none of its 1 mouse genes"):
         sets = sets_for(table, "mouse", ["Tnf", "Actb"], "test data")
     assert list(sets) == ["a"] and sets["a"].to_dict() == {"Tnf": 1}
 

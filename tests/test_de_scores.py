@@ -6,11 +6,12 @@ import pandas as pd
 import pytest
 from scipy.stats import spearmanr
 
-from ire1seq.de.genesets import GeneSetWarning
 from ire1seq.de.scores import sample_scores
 from ire1seq.de.simulate import counts_table, simulate_counts
 from ire1seq.errors import InputError
 from ire1seq.io import write_table
+
+from conftest import logs_warning
 
 MOUSE = [f"Mg{i}" for i in range(150)]
 HUMAN = [f"HG{i}" for i in range(150)]
@@ -67,7 +68,7 @@ def files(tmp_path_factory):
 @pytest.fixture(scope="module")
 def scores(files):
     tmp, _ = files
-    with pytest.warns(GeneSetWarning, match="gene set absent"):
+    with logs_warning("gene set absent"):
         return sample_scores(tmp / "counts.tsv", tmp / "sets", tmp / "samples.tsv", tmp / "bulk.tsv").set_index(
             "sample"
         )
@@ -116,7 +117,7 @@ def test_xbp1_joined_and_no_sample_dropped(scores):
 
 def test_organism_inferred_without_sheet(files, scores):
     tmp, _ = files
-    with pytest.warns(GeneSetWarning):
+    with logs_warning("gene set"):
         inferred = sample_scores(tmp / "counts.tsv", tmp / "sets").set_index("sample")
     assert inferred["organism"].equals(scores["organism"].drop("extra"))
     assert np.allclose(inferred["score_program"], scores.loc[inferred.index, "score_program"])
@@ -127,7 +128,7 @@ def test_a_sample_scored_alone_gets_its_cohort_score(files, scores):
     counts = pd.read_csv(tmp / "counts.tsv", sep="\t")
     for sample in ("m3", "h2"):
         counts[["gene_id", "gene_name", sample]].to_csv(tmp / f"{sample}.tsv", sep="\t", index=False)
-        with pytest.warns(GeneSetWarning):
+        with logs_warning("gene set"):
             alone = sample_scores(tmp / f"{sample}.tsv", tmp / "sets", tmp / "samples.tsv").set_index("sample")
         columns = ["score_program", "score_ridd", "score_background"]
         assert np.allclose(

@@ -10,6 +10,8 @@ from ire1seq.sc.cluster import cluster, normalise
 from ire1seq.sc.settings import DEFAULT_MARKERS
 from ire1seq.sc.simulate import simulate_counts
 
+from conftest import logs_warning
+
 DEMO_TYPES = ["macrophage", "monocyte", "neuron", "satellite_glia", "schwann", "fibroblast", "endothelial"]
 
 
@@ -29,7 +31,7 @@ def planted(markers, types, n_genes=150, seed=0, **kwargs):
 @pytest.fixture(scope="module")
 def demo_like(markers):
     cells = planted(markers, DEMO_TYPES)
-    with pytest.warns(UserWarning, match="not scored: b_cell"):
+    with logs_warning("not scored: b_cell"):
         annotate(cells, markers, organism="mouse")
     return cells
 

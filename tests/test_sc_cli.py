@@ -9,6 +9,8 @@ from ire1seq.errors import InputError
 from ire1seq.sc.cli import parse_matrices
 from ire1seq.sc.simulate import simulate_counts, write_mtx_dir
 
+from conftest import logs_warning
+
 MARKERS = {
     "macrophage": ["Cx3cr1", "Csf1r", "C1qa"],
     "neuron": ["Snap25", "Prph", "Avil"],
@@ -63,7 +65,7 @@ def test_writes_annotated_h5ad_tables_plots_and_pseudobulk(inputs):
     args = arguments(
         inputs, "-o", str(out / "drg.h5ad"), "--plots", str(out / "plots"), "--pseudobulk", str(out / "pb")
     )
-    with pytest.warns(UserWarning, match="not scored"):
+    with logs_warning("not scored"):
         assert main(args) == 0
     adata = ad.read_h5ad(out / "drg.h5ad")
     assert adata.n_obs == 240 - 6 and "counts" in adata.layers and "X_umap" in adata.obsm

@@ -8,6 +8,8 @@ from ire1seq.sc.cluster import normalise
 from ire1seq.sc.programs import score_programs
 from ire1seq.sc.simulate import simulate_counts
 
+from conftest import logs_warning
+
 PROGRAM = ["Gene0", "Gene1", "Gene2", "Gene3", "Gene4"]
 
 
@@ -47,6 +49,6 @@ def test_down_genes_are_flipped_and_other_organisms_rows_ignored(cells):
 
 def test_a_set_with_no_gene_in_the_matrix_is_skipped_with_a_warning(cells):
     sets = genesets([("absent", "Nope", "mouse", "up", "test", "U"), ("present", "Gene0", "mouse", "up", "t", "U")])
-    with pytest.warns(UserWarning, match="gene set absent"):
+    with logs_warning("gene set absent"):
         score_programs(cells, sets, "mouse")
     assert "score_absent" not in cells.obs and "score_present" in cells.obs

@@ -10,6 +10,8 @@ from ire1seq.sc.cluster import normalise
 from ire1seq.sc.pseudobulk import pseudobulk, pseudobulk_de, write_pseudobulk
 from ire1seq.sc.simulate import simulate_counts
 
+from conftest import logs_warning
+
 PROGRAM = [f"Gene{i}" for i in range(8)]
 SPEC = {
     "cell_type": "macrophage",
@@ -51,7 +53,7 @@ def test_small_groups_and_unassigned_cells_are_left_out(cells):
     relabelled = cells.copy()
     relabelled.obs["cell_type"] = relabelled.obs["cell_type"].astype(str)
     relabelled.obs.loc[relabelled.obs_names[:30], "cell_type"] = UNASSIGNED
-    with pytest.warns(UserWarning, match="fewer than 31 cells left out"):
+    with logs_warning("fewer than 31 cells left out"):
         counts, sheet = pseudobulk(relabelled, min_cells=31)
     assert sheet.empty and list(counts.columns) == ["gene_id", "gene_name"]
     counts, sheet = pseudobulk(relabelled)

@@ -36,7 +36,7 @@ def mask_unusable_xbp1(scores: pd.DataFrame, path) -> pd.DataFrame:
     return masked
 
 
-def mask_failed_qc(scores: pd.DataFrame, qc_path, readouts) -> tuple[pd.DataFrame, pd.DataFrame]:
+def mask_failed_qc(scores: pd.DataFrame, qc_path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every readout set missing for the samples that failed QC (results/qc/samples.tsv:
     qc_status fail), and the sample, reason rows that say so in unmatched.tsv."""
     from ire1seq.io import read_tsv
@@ -49,7 +49,8 @@ def mask_failed_qc(scores: pd.DataFrame, qc_path, readouts) -> tuple[pd.DataFram
         )
     failed = qc[(qc["qc_status"] == "fail") & qc["sample"].isin(scores["sample"])]
     masked = scores.copy()
-    masked.loc[masked["sample"].isin(failed["sample"]), list(readouts)] = float("nan")
+    values = masked.select_dtypes("number").columns  # every readout and its interval bounds
+    masked.loc[masked["sample"].isin(failed["sample"]), values] = float("nan")
     if len(failed):
         log.warning(
             "%d sample(s) failed QC and enter no model (%s); they are listed in unmatched.tsv.",

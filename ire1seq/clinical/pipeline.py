@@ -50,7 +50,7 @@ def build_tables(
     scores = join.mask_unusable_xbp1(scores, scores_path)
     failed_qc = pd.DataFrame(columns=join.UNMATCHED_COLUMNS)
     if qc_path is not None:
-        scores, failed_qc = join.mask_failed_qc(scores, qc_path, readouts)
+        scores, failed_qc = join.mask_failed_qc(scores, qc_path)
         failed_qc = samples[["sample", "subject", "visit"]].merge(failed_qc, on="sample")
     joined, unmatched = join.join_visits(visits, samples, scores)
     if on_treatment_visit is None:

@@ -4,7 +4,7 @@
 decayed by IRE1α). Tests and scores flip `down` genes, so a higher score means a more active program.
 """
 
-import warnings
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -12,12 +12,10 @@ import pandas as pd
 from ire1seq.errors import InputError
 from ire1seq.io import read_tsv
 
+log = logging.getLogger(__name__)
+
 REQUIRED = ["set", "gene", "organism"]
 DIRECTIONS = {"up": 1, "down": -1}
-
-
-class GeneSetWarning(UserWarning):
-    """A gene set that cannot be used for these data; the run goes on without it."""
 
 
 def load_genesets(directory) -> pd.DataFrame:
@@ -67,11 +65,9 @@ def sets_for(genesets: pd.DataFrame, organism, present, where: str) -> dict[str,
         members = rows[rows["set"] == name].drop_duplicates("gene")
         kept = members[members["gene"].isin(present)]
         if kept.empty:
-            warnings.warn(
+            log.warning(
                 f"gene set {name}: none of its {len(members)} {organism or ''} genes is present in "
-                f"{where}; it is skipped (its columns are left empty).",
-                GeneSetWarning,
-                stacklevel=2,
+                f"{where}; it is skipped (no row or score for it)."
             )
             continue
         sets[name] = pd.Series(kept["direction"].map(DIRECTIONS).to_numpy(), index=kept["gene"].to_numpy())

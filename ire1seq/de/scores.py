@@ -18,16 +18,18 @@ run (a patient's baseline does not move when other patients or visits are added)
 Library size cancels (a slope of log values), so no cohort-wide normalisation is needed.
 """
 
-import warnings
+import logging
 
 import numpy as np
 import pandas as pd
 
-from ire1seq.de.genesets import DIRECTIONS, GeneSetWarning, load_genesets
+from ire1seq.de.genesets import DIRECTIONS, load_genesets
 from ire1seq.de.inputs import read_counts, read_samples
 from ire1seq.errors import InputError
 from ire1seq.io import read_tsv
 from ire1seq.xbp1.stats import MOLECULAR
+
+log = logging.getLogger(__name__)
 
 XBP1_COLUMNS = ["fraction_spliced", "log2_spliced_ratio", *MOLECULAR[:3]]
 MIN_CPM = 1.0
@@ -102,11 +104,9 @@ def organism_scores(
         )
     for name, members in net.groupby("source", sort=False):
         if not members["target"].isin(expressed).any():
-            warnings.warn(
+            log.warning(
                 f"gene set {name}: none of its {len(members)} {organism} genes is counted in the "
-                f"{organism} samples; its scores are left empty.",
-                GeneSetWarning,
-                stacklevel=2,
+                f"{organism} samples; its scores are left empty."
             )
     values = {sample: log_cpm(counts[sample], min_cpm) for sample in counts.columns}
     return ulm_scores(values, net, controls)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ire1seq.de.genesets import load_genesets
 from ire1seq.errors import InputError
-from ire1seq.io import write_table
+from ire1seq.io import output_path, write_table
 from ire1seq.markers import read_markers
 from ire1seq.sc.annotate import annotate, present_markers
 from ire1seq.sc.cluster import cluster, normalise
@@ -85,7 +85,8 @@ def run(*, matrices, h5ad_out, qc_out, celltypes_out, plots=None, pseudobulk=Non
     adata, qc = analyse(matrices, **options)
     write_table(qc, qc_out)
     write_table(cell_types(adata), celltypes_out)
-    adata.write_h5ad(h5ad_out, compression="lzf")
+    with output_path(h5ad_out) as part:
+        adata.write_h5ad(part, compression="lzf")
     settings = options.get("settings", ScSettings())
     if plots:
         from ire1seq.sc.plots import plot_all

@@ -6,13 +6,15 @@ marker set is expressed above background, the cluster is `unassigned`. Rows with
 (e.g. resident macrophages under macrophage) refine clusters already given that parent.
 """
 
-import warnings
+import logging
 
 import anndata as ad
 import pandas as pd
 import scanpy as sc
 
 from ire1seq.errors import InputError
+
+log = logging.getLogger(__name__)
 
 UNASSIGNED = "unassigned"
 
@@ -35,7 +37,7 @@ def score_markers(adata: ad.AnnData, markers: pd.DataFrame, source, organism: st
     present = present_markers(markers, adata.var_names, source, organism)
     absent = sorted(set(markers["cell_type"]) - set(present["cell_type"]))
     if absent:
-        warnings.warn(f"marker sets with no gene in the matrix, not scored: {', '.join(absent)}", stacklevel=2)
+        log.warning(f"marker sets with no gene in the matrix, not scored: {', '.join(absent)}")
     scores = {}
     for cell_type, genes in present.groupby("cell_type", sort=False)["gene"]:
         sc.tl.score_genes(adata, list(genes), score_name="marker_score", random_state=0)

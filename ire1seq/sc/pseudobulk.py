@@ -5,7 +5,7 @@ Tables are laid out like the bulk ones, so `ire1seq de` reads them as they are: 
 with `sc_sample`, `cell_type`, `n_cells` and the sample's own sheet columns.
 """
 
-import warnings
+import logging
 
 import anndata as ad
 import numpy as np
@@ -19,6 +19,8 @@ from ire1seq.de.inputs import read_counts, read_samples
 from ire1seq.errors import InputError
 from ire1seq.io import write_table
 from ire1seq.sc.annotate import UNASSIGNED
+
+log = logging.getLogger(__name__)
 
 
 def pseudobulk(adata: ad.AnnData, min_cells: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -35,7 +37,7 @@ def pseudobulk(adata: ad.AnnData, min_cells: int = 10) -> tuple[pd.DataFrame, pd
     small = sheet["n_cells"] < min_cells
     if small.any():
         dropped = ", ".join(f"{r.sample}/{r.cell_type} ({r.n_cells})" for r in sheet[small].itertuples())
-        warnings.warn(f"pseudobulk groups with fewer than {min_cells} cells left out: {dropped}", stacklevel=2)
+        log.warning(f"pseudobulk groups with fewer than {min_cells} cells left out: {dropped}")
     ids = sheet["sample"] + "." + sheet["cell_type"]
     counts = pd.DataFrame(
         np.rint(np.asarray(sums.layers["sum"])).astype(np.int64).T[:, ~small.to_numpy()],

@@ -4,7 +4,7 @@ A cell without a row in the table had no XBP1 molecule: its counts are 0. No per
 made: with one or two molecules per cell it would be noise; fractions are pooled per group.
 """
 
-import warnings
+import logging
 
 import anndata as ad
 import pandas as pd
@@ -12,6 +12,8 @@ import pandas as pd
 from ire1seq.errors import InputError
 from ire1seq.io import read_tsv
 from ire1seq.xbp1.cells import CELL_COLUMNS, CELL_COUNTS
+
+log = logging.getLogger(__name__)
 
 COUNTS = ("spliced", "unspliced", "ambiguous")
 
@@ -80,9 +82,8 @@ def _check_overlap(obs: pd.DataFrame, cells: pd.DataFrame) -> None:
                 "(e.g. a '-1' suffix)."
             )
         if shared < len(listed):
-            warnings.warn(
+            log.warning(
                 f"sample {sample}: {len(listed) - shared} of {len(listed)} barcodes of the XBP1 cell "
                 f"table are not cells of the matrix and are ignored; {shared} of the matrix's "
-                f"{len(matrix)} cells are in the table.",
-                stacklevel=3,
+                f"{len(matrix)} cells are in the table."
             )

@@ -14,7 +14,7 @@ from ire1seq.io import refuse_overwrite, write_rows
 
 def register(subparsers) -> None:
     xbp1 = subparsers.add_parser(
-        "xbp1", help="XBP1 splicing, the IRE1α readout (locate, quant, pseudobulk)",
+        "xbp1", help="XBP1 splicing, the IRE1α readout (locate, quant, fastq, pseudobulk)",
         description="Find XBP1's 26-nt intron in a reference, count spliced and unspliced XBP1 per "
         "sample or per cell, and pool cells per group.",
     )  # fmt: skip

@@ -3,7 +3,7 @@
 The molecular fraction of a group uses its sample's detection ratio (the same for all its cells).
 """
 
-import sys
+import logging
 
 import pandas as pd
 
@@ -12,6 +12,8 @@ from ire1seq.io import read_tsv, write_table
 from ire1seq.xbp1.alignments import as_list
 from ire1seq.xbp1.cells import CELL_COUNTS
 from ire1seq.xbp1.stats import READOUT, add_readout
+
+log = logging.getLogger(__name__)
 
 
 def _require(table: pd.DataFrame, columns, what: str):
@@ -49,10 +51,7 @@ def pseudobulk(
     joined = groups.merge(cells, on=["sample", "barcode"], how="left")
     left_out = len(cells) - joined["spliced"].notna().sum()
     if left_out:
-        print(
-            f"ire1seq: {left_out} cells with XBP1 counts have no {group_column}; left out of the pseudobulk",
-            file=sys.stderr,
-        )
+        log.warning("%d cells with XBP1 counts have no %s; left out of the pseudobulk", left_out, group_column)
     joined[["spliced", "unspliced"]] = joined[["spliced", "unspliced"]].fillna(0).astype(int)
     joined["detection_ratio"] = joined["sample"].map(cells.groupby("sample")["detection_ratio"].first())
     table = (

@@ -9,15 +9,17 @@ import csv
 import gzip
 import hashlib
 import json
+import logging
 import os
 import re
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ire1seq.data import XBP1
 from ire1seq.errors import InputError
 from ire1seq.io import is_gzipped, output_file
+
+log = logging.getLogger(__name__)
 
 INTRON = 26
 # Exact seed CCG|CAGCAC (3 flank + 6 intron nt, the same in human and mouse): it lacks T, so
@@ -391,7 +393,7 @@ def _choose(candidates, path: Path, knowns):
         f"{s.organism} {s.contig}:{s.window[0] + 1}-{s.window[0] + INTRON} ({s.strand})" for s, _, _ in good[1:]
     )
     if others:
-        print(f"ire1seq: XBP1 also matches {', '.join(others)}; using {best.contig}", file=sys.stderr)
+        log.warning("XBP1 also matches %s; using %s", ", ".join(others), best.contig)
     return replace(best, other_hits=others)
 
 
