@@ -4,7 +4,7 @@ from ire1seq.step import run_step
 
 run_step(
     snakemake,
-    "ire1seq.xbp1.site.run_locate",
+    "ire1seq.xbp1.locate.run_locate",
     fasta=snakemake.input.fasta,
     organism=snakemake.params.organism,
     out=snakemake.output.site,

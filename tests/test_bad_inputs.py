@@ -22,7 +22,8 @@ import xbp1_bams as fx
 import yaml
 
 from ire1seq.cli import main
-from ire1seq.xbp1.site import locate, write_site
+from ire1seq.xbp1.locate import locate
+from ire1seq.xbp1.site import write_site
 
 from conftest import REPO, edit_sheet, reduced_demo, run_workflow
 

@@ -5,7 +5,7 @@ import gzip
 import pytest
 import yaml
 
-from ire1seq.xbp1.site import locate
+from ire1seq.xbp1.locate import locate
 
 from conftest import REPO, reduced_demo, run_workflow
 

@@ -8,7 +8,7 @@ import xbp1_bams as fx
 
 from ire1seq.errors import InputError
 from ire1seq.xbp1.cells import quant_cells, read_barcodes
-from ire1seq.xbp1.site import locate
+from ire1seq.xbp1.locate import locate
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,12 @@ from ire1seq.demo.genome import build_genome
 from ire1seq.demo.reference import write_reference
 from ire1seq.demo.transcriptome import transcriptome
 from ire1seq.errors import InputError
-from ire1seq.xbp1 import fastq
+from ire1seq.xbp1 import fastq_scan
 from ire1seq.xbp1.alignments import Options
-from ire1seq.xbp1.fastq import organism_site, quant_fastq, quant_fastq_cells
+from ire1seq.xbp1.fastq import quant_fastq, quant_fastq_cells
+from ire1seq.xbp1.locate import locate, organism_site
 from ire1seq.xbp1.quant import quant_bulk
-from ire1seq.xbp1.site import INTRON, locate, revcomp, write_site
+from ire1seq.xbp1.site import INTRON, revcomp, write_site
 
 M = 8  # min_overhang
 
@@ -109,7 +110,7 @@ def test_records_split_across_blocks_and_longer_than_a_block(tmp_path, site, mon
     junction, across = spliced(site, 40, 40), site.bases(site.union[0] - 40, site.union[1] + 40)
     r1 = background[:200] + [junction] * 7 + background[200:] + [across * 30]  # last read > a block
     r2 = [revcomp(s) for s in r1]
-    monkeypatch.setattr(fastq, "BLOCK", 997)
+    monkeypatch.setattr(fastq_scan, "BLOCK", 997)
     assert classes(tmp_path, site, r1, r2) == (7, 1, 0)
 
 

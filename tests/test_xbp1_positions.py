@@ -11,9 +11,9 @@ from ire1seq.xbp1 import simulate
 from ire1seq.xbp1.cells import quant_cells
 from ire1seq.xbp1.classify import NEITHER, SPLICED, UNSPLICED, Geometry, classify_read, classify_sequence
 from ire1seq.xbp1.fastq import quant_fastq
+from ire1seq.xbp1.locate import locate
 from ire1seq.xbp1.positions import detection_ratio, read_starts
 from ire1seq.xbp1.quant import quant_bulk
-from ire1seq.xbp1.site import locate
 from ire1seq.xbp1.stats import molecular, pooled_ratio, readout, wilson
 
 PLANTED = 0.40

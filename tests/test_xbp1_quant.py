@@ -10,8 +10,9 @@ import xbp1_bams as fx
 from ire1seq.errors import InputError
 from ire1seq.io import write_rows
 from ire1seq.xbp1.alignments import Options
+from ire1seq.xbp1.locate import locate
 from ire1seq.xbp1.quant import BULK_COLUMNS, quant_bulk
-from ire1seq.xbp1.site import locate, revcomp
+from ire1seq.xbp1.site import revcomp
 
 
 @pytest.fixture(scope="module")

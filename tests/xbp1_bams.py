@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pysam
 
-from ire1seq.xbp1.site import INTRON, known_sites, revcomp
+from ire1seq.xbp1.known import known_sites
+from ire1seq.xbp1.site import INTRON, revcomp
 
 PAIRED, PROPER, REVERSE, MATE_REVERSE, FIRST, SECOND = 0x1, 0x2, 0x10, 0x20, 0x40, 0x80
 

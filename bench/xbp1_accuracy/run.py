@@ -26,8 +26,9 @@ import align  # noqa: E402
 import simulate  # noqa: E402
 
 from ire1seq.xbp1.alignments import Options  # noqa: E402
+from ire1seq.xbp1.locate import locate  # noqa: E402
 from ire1seq.xbp1.quant import quant_bulk  # noqa: E402
-from ire1seq.xbp1.site import locate, write_site  # noqa: E402
+from ire1seq.xbp1.site import write_site  # noqa: E402
 
 FRACTIONS = (0.0, 0.05, 0.2, 0.5, 0.9, 1.0)
 ORGANISMS = ("human", "mouse")

@@ -28,7 +28,9 @@ from isal import igzip
 from ire1seq.demo.dna import ASCII, reverse_complement, substitute
 from ire1seq.demo.genome import build_genome
 from ire1seq.demo.transcriptome import transcriptome
-from ire1seq.xbp1.fastq import Probes, fragment_counts, organism_site
+from ire1seq.xbp1.fastq import fragment_counts
+from ire1seq.xbp1.fastq_scan import Probes
+from ire1seq.xbp1.locate import organism_site
 
 READ, CHUNK, XBP1_EVERY, SPLICED, ERRORS = 100, 1_000_000, 2000, 0.3, 0.005
 NAME = b"@SIM:1:HBENCHXX:1:1101:"

@@ -25,8 +25,8 @@ import xbp1_bams as fx  # noqa: E402
 from ire1seq.xbp1 import simulate  # noqa: E402
 from ire1seq.xbp1.cells import quant_cells  # noqa: E402
 from ire1seq.xbp1.fastq import quant_fastq  # noqa: E402
+from ire1seq.xbp1.locate import locate  # noqa: E402
 from ire1seq.xbp1.quant import quant_bulk  # noqa: E402
-from ire1seq.xbp1.site import locate  # noqa: E402
 from ire1seq.xbp1.stats import readout  # noqa: E402
 
 INFORMATIVE = 1500  # informative fragments aimed at per replicate

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import pysam
 
-from ire1seq.xbp1.site import INTRON, known_sites, locate, revcomp, write_site
+from ire1seq.xbp1.known import known_sites
+from ire1seq.xbp1.locate import locate
+from ire1seq.xbp1.site import INTRON, revcomp, write_site
 
 GRCH38 = {
     "1": 248956422,

@@ -146,7 +146,7 @@ def _counted(reasons: pd.Series) -> str:
 
 
 def _genomes(config: dict, samples: pd.DataFrame) -> list[str]:
-    from ire1seq.xbp1.site import locate
+    from ire1seq.xbp1.locate import locate
 
     lines = []
     for organism in sorted(set(samples["organism"])):

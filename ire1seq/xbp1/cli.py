@@ -149,8 +149,9 @@ def _add_pseudobulk(commands) -> None:
 def run_locate(args) -> None:
     import json
 
-    from ire1seq.xbp1.site import locate, site_paths
-    from ire1seq.xbp1.site import run_locate as located
+    from ire1seq.xbp1.locate import locate
+    from ire1seq.xbp1.locate import run_locate as located
+    from ire1seq.xbp1.site import site_paths
 
     if args.output:
         refuse_overwrite(site_paths(args.output), [args.reference, f"{args.reference}.fai"])
@@ -182,7 +183,8 @@ def _samples_and_files(args) -> list:
 
 def _site(args):
     """The site from --site, else located in --reference (for fastq also --organism's window)."""
-    from ire1seq.xbp1.site import load_site, locate
+    from ire1seq.xbp1.locate import locate
+    from ire1seq.xbp1.site import load_site
 
     if args.site:
         return load_site(args.site)
@@ -225,7 +227,7 @@ def run_quant(args) -> None:
 def run_fastq(args) -> None:
     from ire1seq.xbp1.fastq import run_fastq as bulk
     from ire1seq.xbp1.fastq import run_fastq_cells as cells
-    from ire1seq.xbp1.fastq import site_for
+    from ire1seq.xbp1.locate import site_for
 
     if len(args.fastq) > 2:
         raise InputError(

@@ -9,8 +9,10 @@ import pytest
 import xbp1_bams as fx
 
 from ire1seq.errors import InputError
-from ire1seq.xbp1 import site as site_module
-from ire1seq.xbp1.site import INTRON, known_sites, load_site, locate, revcomp, write_site
+from ire1seq.xbp1 import locate as locate_module
+from ire1seq.xbp1.known import known_sites
+from ire1seq.xbp1.locate import locate
+from ire1seq.xbp1.site import INTRON, load_site, revcomp, write_site
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +77,7 @@ def test_gzip_and_chunk_boundaries_give_the_same_site(tmp_path, monkeypatch):
     packed.write_bytes(gzip.compress(reference.read_bytes()))
     assert locate(packed, use_cache=False).window == expected.window
     for chunk in (997, 1601, 1650):  # headers and the seed split across reads
-        monkeypatch.setattr(site_module, "CHUNK", chunk)
+        monkeypatch.setattr(locate_module, "CHUNK", chunk)
         got = locate(reference, use_cache=False)
         assert (got.window, got.sequence, got.contigs) == (expected.window, expected.sequence, expected.contigs)
 
@@ -84,7 +86,7 @@ def test_cache_is_used_keyed_by_file_and_never_beside_input(tmp_path, monkeypatc
     reference = fx.make_reference(tmp_path, "human", "-")
     before = sorted(os.listdir(tmp_path))
     first = locate(reference)
-    monkeypatch.setattr(site_module, "scan_fasta", lambda *a: pytest.fail("scanned although cached"))
+    monkeypatch.setattr(locate_module, "scan_fasta", lambda *a: pytest.fail("scanned although cached"))
     assert locate(reference) == first
     assert sorted(p for p in os.listdir(tmp_path) if p != "cache") == before
     os.utime(reference, ns=(1, 1))
