@@ -311,7 +311,13 @@ def check_config(config: dict) -> None:
     is parsed (workflow/rules/common.smk), so a mistake stops the run before its first job."""
     settings = config["clinical"]
     check_primary({**DEFAULT_PRIMARY, **settings["primary"]}, settings["readouts"])
-    read_sheets(
+    config_sheets(config)
+
+
+def config_sheets(config: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The clinical sheet and the patient samples a config names, checked (read_sheets)."""
+    settings = config["clinical"]
+    return read_sheets(
         config["clinical_table"],
         config["samples"],
         covariates=settings["covariates"],

@@ -112,14 +112,7 @@ def _clinical(config: dict) -> list[str]:
     from ire1seq.clinical import join, outcomes, validate
 
     settings = config["clinical"]
-    clinical, samples = validate.read_sheets(
-        config["clinical_table"],
-        config["samples"],
-        covariates=settings["covariates"],
-        sample_filter=settings["samples"],
-        baseline_visit=settings["baseline_visit"],
-        on_treatment_visit=settings["on_treatment_visit"],
-    )
+    clinical, samples = validate.config_sheets(config)
     visits = outcomes.score_visits(clinical)
     joined, unmatched = join.join_visits(visits, samples, samples[["sample"]])
     landmark = settings["on_treatment_visit"] or join.on_treatment_label(joined, settings["baseline_visit"])
