@@ -16,6 +16,7 @@ run_step(
     baseline_visit=params.baseline_visit,
     on_treatment_visit=params.on_treatment_visit,
     covariates=params.covariates,
+    sample_covariates=params.sample_covariates,
     readouts=params.readouts,
     sample_filter=params.sample_filter,
     primary=params.primary,

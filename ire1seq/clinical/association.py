@@ -170,12 +170,13 @@ def cox(x: pd.Series, time: pd.Series, event: pd.Series, covariates: pd.DataFram
     return _wald(log_hr, se, fit.pvalues[0], n, note)
 
 
-def cox_tv(intervals: pd.DataFrame, covariates: pd.DataFrame) -> dict:
+def cox_tv(intervals: pd.DataFrame, covariates: pd.DataFrame, carried=()) -> dict:
     """Hazard ratio of first grade ≥ 2 per SD of the readout as a time-varying covariate (Cox PH on
     counting-process intervals, Efron ties; lifelines, whose risk sets follow R's survival:
     an interval (start, stop] is at risk at t when start < t ≤ stop). `n` counts patients.
 
-    `intervals` come from ire1seq.clinical.intervals.counting_process; `covariates` are indexed by subject.
+    `intervals` come from ire1seq.clinical.intervals.counting_process; `covariates` are indexed by
+    subject; `carried` are interval columns adjusted for as they are (per-draw covariates).
     """
     from lifelines import CoxTimeVaryingFitter
     from lifelines.exceptions import ConvergenceError
@@ -189,6 +190,7 @@ def cox_tv(intervals: pd.DataFrame, covariates: pd.DataFrame) -> dict:
             data[["subject", "start", "stop", "event"]],
             _per_sd(data["value"]).rename("x"),
             covariate_design(data[covariates.columns]),
+            data[list(carried)],
         ],
         axis=1,
     )
@@ -251,6 +253,7 @@ def associate(
     quality: pd.DataFrame,
     visits: dict[str, tuple],
     covariates=(),
+    sample_covariates=(),
     change_adjusts_for_baseline: bool = False,
     bootstrap: int = 2000,
     seed: int = 1,
@@ -262,16 +265,22 @@ def associate(
     (prefix landmark_) from the landmark, covariates and baseline_/change_ readouts. intervals: per
     readout, the counting-process table of the analysed patients. quality: subject, visit and
     readout of every patient sample whose XBP1 readout was set missing. visits: the visit labels
-    each timepoint uses (baseline; baseline and on-treatment).
+    each timepoint uses (baseline; baseline and on-treatment). sample_covariates: readout-table
+    columns measured at each draw (blood composition), adjusted for at the same draw: their baseline
+    value in baseline rows, their change in change rows, their value at each interval's visit in
+    cox_tv (patients carries baseline_/change_ columns of them, intervals the columns themselves).
     """
     data = patients.set_index("subject")
     analysed = data[data["exclusion"].isna()]
     landmark = data[data["landmark_exclusion"].isna()]
     landmark_outcomes = landmark.filter(like="landmark_").rename(columns=lambda c: c.removeprefix("landmark_"))
     rows = []
+    at_baseline = {f"baseline_{c}": c for c in sample_covariates}
+    changed = {f"change_{c}": c for c in sample_covariates}
+    baseline_covariates = analysed[[*covariates, *at_baseline]].rename(columns=at_baseline)
     for readout in readouts:
         unusable = quality[quality["readout"] == readout]
-        change_covariates = landmark[list(covariates)]
+        change_covariates = landmark[[*covariates, *changed]].rename(columns=changed)
         ancova = ""
         if change_adjusts_for_baseline:
             change_covariates = change_covariates.assign(baseline_readout=landmark[f"baseline_{readout}"])
@@ -281,7 +290,7 @@ def associate(
                 patient_tests(
                     analysed[f"baseline_{readout}"],
                     analysed,
-                    analysed[list(covariates)],
+                    baseline_covariates,
                     bootstrap=bootstrap,
                     seed=seed,
                 ),
@@ -302,7 +311,7 @@ def associate(
                 ),
             ),
             "longitudinal": (
-                {"cox_tv": cox_tv(intervals[readout], analysed[list(covariates)])},
+                {"cox_tv": cox_tv(intervals[readout], analysed[list(covariates)], sample_covariates)},
                 _join(_left_out(data["exclusion"]), _unusable(unusable, analysed.index)),
             ),
         }

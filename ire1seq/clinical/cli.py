@@ -59,6 +59,13 @@ def register(subparsers) -> None:
         help="comma-separated clinical.tsv columns to adjust logistic and Cox models for (default: none)",
     )
     parser.add_argument(
+        "--sample-covariates",
+        type=_names,
+        default=[],
+        help="comma-separated --scores columns measured at each draw (e.g. composition_plasmablast), "
+        "adjusted for at the same draw (default: none)",
+    )
+    parser.add_argument(
         "--readouts",
         type=_names,
         default=None,
@@ -123,6 +130,7 @@ def run(args) -> None:
         baseline_visit=args.baseline_visit,
         on_treatment_visit=args.on_treatment_visit,
         covariates=args.covariates,
+        sample_covariates=args.sample_covariates,
         readouts=args.readouts,
         sample_filter=args.sample_filter,
         primary=args.primary,

@@ -22,6 +22,7 @@ def build_tables(
     baseline_visit: str = "baseline",
     on_treatment_visit: str | None = None,
     covariates=(),
+    sample_covariates=(),
     readouts=None,
     qc_path=None,
     sample_filter: dict | None = None,
@@ -35,6 +36,8 @@ def build_tables(
 
     primary: {readout, timepoint, model} of the primary endpoint (defaults: see validate.resolve_primary).
     qc_path: results/qc/samples.tsv; samples that failed QC enter no model (listed in unmatched).
+    sample_covariates: readout-table columns measured at each draw (blood composition) every model
+    adjusts for at the same draw (association.associate).
     """
     clinical, samples = validate.read_sheets(
         clinical_path,
@@ -44,7 +47,7 @@ def build_tables(
         baseline_visit=baseline_visit,
         on_treatment_visit=on_treatment_visit,
     )
-    scores, readouts = validate.read_scores(scores_path, readouts)
+    scores, readouts = validate.read_scores(scores_path, readouts, sample_covariates)
     primary = validate.resolve_primary(primary, readouts, scores_path)
     visits = outcomes.score_visits(clinical)
     scores = join.mask_unusable_xbp1(scores, scores_path)
@@ -66,7 +69,7 @@ def build_tables(
     patients = join.patient_table(
         joined,
         per_patient.drop(columns=tte_columns),
-        readouts,
+        [*readouts, *sample_covariates],
         covariates,
         baseline_visit,
         on_treatment_visit,
@@ -75,12 +78,13 @@ def build_tables(
     origin = outcomes.clock_start(visits, baseline_visit)["day"].reindex(analysed)
     table = association.associate(
         patients.merge(per_patient[tte_columns], left_on="subject", right_index=True),
-        {readout: counting_process(joined, readout, origin) for readout in readouts},
+        {readout: counting_process(joined, readout, origin, sample_covariates) for readout in readouts},
         readouts,
         primary=primary,
         quality=join.masked_readouts(joined, readouts),
         visits={"baseline": (baseline_visit,), "change": (baseline_visit, on_treatment_visit)},
         covariates=covariates,
+        sample_covariates=sample_covariates,
         change_adjusts_for_baseline=change_adjusts_for_baseline,
         bootstrap=bootstrap,
         seed=seed,

@@ -187,13 +187,15 @@ def check_visit_in_clinical(visit: str, clinical: pd.DataFrame, key: str, clinic
 
 
 def _is_readout(column: str) -> bool:
-    """Not the id, a confidence bound or a status flag (an all-empty status column reads as numeric)."""
+    """Not the id, a confidence bound, a status flag (an all-empty status column reads as numeric) or
+    a blood composition estimate (a covariate of the readouts, clinical.sample_covariates)."""
     bound = column.startswith("ci_") or column.endswith(("ci_low", "ci_high"))
-    return column != "sample" and not bound and not column.endswith("status")
+    return column != "sample" and not bound and not column.endswith("status") and not column.startswith("composition_")
 
 
-def read_scores(path, readouts=None) -> tuple[pd.DataFrame, list[str]]:
-    """Per-sample readouts and the names of the columns to test (default: every numeric readout)."""
+def read_scores(path, readouts=None, sample_covariates=()) -> tuple[pd.DataFrame, list[str]]:
+    """Per-sample readouts and the names of the columns to test (default: every numeric readout but
+    the sample covariates), with the sample covariates checked to be numeric columns."""
     scores = read_tsv(path, what="readout table", dtype={"sample": str})
     if "sample" not in scores.columns:
         raise InputError(f"readout table {path}, line 1 (header): column 'sample' is missing; add it.")
@@ -205,17 +207,30 @@ def read_scores(path, readouts=None) -> tuple[pd.DataFrame, list[str]]:
             f"{scores.loc[index, 'sample']} appears twice; keep one row per sample."
         )
     if readouts is None:
-        readouts = [c for c in scores.columns if _is_readout(c) and pd.api.types.is_numeric_dtype(scores[c])]
-    for name in readouts:
-        if name not in scores.columns or not pd.api.types.is_numeric_dtype(scores[name]):
-            problem = "is missing" if name not in scores.columns else "is not numeric"
-            raise InputError(
-                f"readout table {path}, line 1 (header): readout column '{name}' named in config "
-                f"clinical.readouts (or --readouts) {problem}. Name numeric columns of this table (have: "
-                f"{', '.join(scores.columns)})."
-            )
+        readouts = [
+            c
+            for c in scores.columns
+            if _is_readout(c) and c not in sample_covariates and pd.api.types.is_numeric_dtype(scores[c])
+        ]
+    for names, key in (
+        (readouts, "clinical.readouts (or --readouts)"),
+        (sample_covariates, "clinical.sample_covariates (or --sample-covariates)"),
+    ):
+        for name in names:
+            if name not in scores.columns or not pd.api.types.is_numeric_dtype(scores[name]):
+                problem = "is missing" if name not in scores.columns else "is not numeric"
+                raise InputError(
+                    f"readout table {path}, line 1 (header): column '{name}' named in config {key} {problem}. "
+                    f"Name numeric columns of this table (have: {', '.join(scores.columns)})."
+                )
     if not readouts:
         raise InputError(f"readout table {path} has no numeric readout column besides sample, CI and status.")
+    both = sorted(set(readouts) & set(sample_covariates))
+    if both:
+        raise InputError(
+            f"config clinical.readouts and clinical.sample_covariates both name {', '.join(both)}; a column "
+            "is either tested or adjusted for. Remove it from one of them."
+        )
     return scores, list(readouts)
 
 

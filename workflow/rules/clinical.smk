@@ -36,6 +36,7 @@ rule clinical_tables:
         baseline_visit=config["clinical"]["baseline_visit"],
         on_treatment_visit=config["clinical"]["on_treatment_visit"],
         covariates=config["clinical"]["covariates"],
+        sample_covariates=config["clinical"]["sample_covariates"],
         readouts=config["clinical"]["readouts"],
         sample_filter=config["clinical"]["samples"],
         primary=config["clinical"]["primary"],
