@@ -79,7 +79,7 @@ def test_measured_fractions_follow_the_planted_ones(results):
 def test_primary_endpoint_recovers_the_planted_time_varying_effect(results):
     association = results["association"]
     primary = association[association["role"] == "primary"]
-    assert primary.index.tolist() == [("fraction_spliced", "longitudinal", "cox_tv")]
+    assert primary.index.tolist() == [("molecular_fraction", "longitudinal", "cox_tv")]  # the default primary readout
     assert primary["estimate"].iloc[0] > 1 and primary["ci_low"].iloc[0] > 1 and primary["p_value"].iloc[0] < 0.05
 
 
