@@ -56,3 +56,28 @@ def test_contrast_and_design_figures_written(tmp_path):
     )
     for path in [tmp_path / "volcano.png", *outputs]:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_many_samples_are_shown_as_group_means_not_one_column_each(tmp_path, monkeypatch):
+    """Beyond 40 samples the heatmap has one column per visit (subject, with 30 levels, is a blocking
+    factor), each the mean z of its samples."""
+    import numpy as np
+    import pandas as pd
+
+    from ire1seq.de import plots
+
+    drawn = {}
+    monkeypatch.setattr(plots, "save_figure", lambda fig, path: drawn.update(fig=fig))
+    samples = [f"P{p:02d}_{v}" for p in range(30) for v in ("baseline", "cycle1")]
+    meta = pd.DataFrame(
+        {"visit": [s.split("_")[1] for s in samples], "subject": [s[:3] for s in samples]}, index=samples
+    )
+    vst = pd.DataFrame(
+        np.where(meta["visit"] == "cycle1", 2.0, 0.0)[None, :] + np.arange(2)[:, None],
+        index=["TNF", "IL6"],
+        columns=samples,
+    )
+    plots.heatmap(vst, pd.Series({"TNF": "inflammatory", "IL6": "inflammatory"}), meta, "d", tmp_path / "h.png")
+    ax = drawn["fig"].axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["baseline (n=30)", "cycle1 (n=30)"]
+    assert np.allclose(ax.images[0].get_array(), [[-0.99, 0.99], [-0.99, 0.99]], atol=0.01)

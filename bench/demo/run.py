@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="ire1seq_demo_bench_"))
+    workdir.mkdir(parents=True, exist_ok=True)
     link_inputs(workdir)
     start = time.perf_counter()
     result = run_workflow(workdir)  # 2 cores, as the demo target

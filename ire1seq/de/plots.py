@@ -59,18 +59,31 @@ def pca(vst: pd.DataFrame, meta: pd.DataFrame, title: str, path) -> None:
     save_figure(fig, path)
 
 
+HEATMAP_SAMPLES = 40  # more samples: one column per group of samples (the mean z), not per sample
+BLOCKING_LEVELS = 12  # design variables with more levels (a subject factor) do not define the groups
+
+
 def heatmap(vst: pd.DataFrame, program: pd.Series, meta: pd.DataFrame, title: str, path) -> None:
-    """Row z-scores of the program genes present, samples ordered by the design variables."""
+    """Row z-scores of the program genes present, samples ordered by the design variables; beyond
+    HEATMAP_SAMPLES samples, the mean z of each group of the design variables with few levels."""
     order = meta.sort_values(list(meta.columns)).index
     vst = vst[~vst.index.duplicated()]
     genes = [g for g in program.index if g in vst.index]
     values = vst.loc[genes, order]
     spread = values.std(axis=1).replace(0, np.nan)
     z = values.sub(values.mean(axis=1), axis=0).div(spread, axis=0)
-    fig, ax = plt.subplots(figsize=(max(4, 0.25 * len(order) + 2), max(3, 0.18 * len(genes) + 1.5)))
+    labels = ["/".join(map(str, meta.loc[s])) for s in order]
+    grouping = [c for c in meta.columns if meta[c].nunique() <= BLOCKING_LEVELS]
+    if len(order) > HEATMAP_SAMPLES and grouping:
+        group = meta.loc[order, grouping].astype(str).agg("/".join, axis=1)
+        sizes = group.value_counts()
+        z = z.T.groupby(group.to_numpy(), sort=False).mean().T
+        labels = [f"{g} (n={sizes[g]})" for g in z.columns]
+        title = f"{title}: mean z per {' × '.join(grouping)}"
+    fig, ax = plt.subplots(figsize=(max(4, 0.25 * len(labels) + 2), max(3, 0.18 * len(genes) + 1.5)))
     image = ax.imshow(z.to_numpy(dtype=float), aspect="auto", cmap="RdBu_r", vmin=-2.5, vmax=2.5)
-    ax.set_yticks(range(len(genes)), [f"{g} ({program[g]})" for g in genes], fontsize=5)
-    ax.set_xticks(range(len(order)), ["/".join(map(str, meta.loc[s])) for s in order], rotation=90, fontsize=5)
+    ax.set_yticks(range(len(genes)), [f"{g} ({program[g]})" for g in genes], fontsize=6)
+    ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=5 if len(labels) > HEATMAP_SAMPLES else 7)
     ax.set_title(title)
     fig.colorbar(image, ax=ax, label="z (VST)")
     save_figure(fig, path)

@@ -1,8 +1,8 @@
 """Report figures: fraction of XBP1 molecules spliced per sample with its 95% CI, and the reads at the site."""
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from ire1seq.plotting import save_figure
 from ire1seq.xbp1.alignments import Options, classified_reads, open_alignment, reading, resolve_contig
@@ -16,44 +16,66 @@ CLASS_STYLE = {
 }
 
 
+FACETS = ["organism", "tissue"]  # one panel each: values are only compared within one organism and tissue
+PANEL_WIDTH = 0.55  # inches per group of a panel
+
+
 def design_columns(samples: pd.DataFrame) -> list:
     """Grouping variables: tissue, visit and the design columns that vary between samples."""
     return [c for c in samples.columns if c not in NOT_DESIGN and samples[c].nunique(dropna=True) > 1]
 
 
 def plot_fraction(bulk: pd.DataFrame, samples: pd.DataFrame, path, design=None) -> None:
-    """Fraction of molecules spliced ± 95% CI per sample (molecular_fraction: comparable across read
-    lengths), samples grouped and coloured by design.
-
-    Hollow markers: low coverage; samples without informative reads are named but not drawn.
+    """Fraction of molecules spliced (molecular_fraction: comparable across read lengths), one panel
+    per organism × tissue, samples as points with their 95% CI in groups of their design values and
+    the group median as a bar: readable at any number of samples (the values per sample are in the
+    table). Hollow markers: low coverage; samples without informative reads are counted in the title.
     """
     samples = samples.astype({"sample": str})
-    design = design_columns(samples) if design is None else list(design)
     table = bulk.astype({"sample": str}).merge(samples, on="sample", how="left")
-    table["group"] = table[design].fillna("–").astype(str).agg(" / ".join, axis=1) if design else "all samples"
-    table = table.sort_values(["group", "sample"]).reset_index(drop=True)
-    figure = Figure(figsize=(min(30, max(6, 0.35 * len(table) + 3)), 4.5), layout="constrained")
-    axes = figure.add_subplot()
-    colours = {g: f"C{i % 10}" for i, g in enumerate(table["group"].unique())}
-    for x, row in table.iterrows():
-        if pd.isna(row["molecular_fraction"]):
-            continue
-        colour = colours[row["group"]]
-        value = row["molecular_fraction"]
-        error = [[value - row["molecular_ci_low"]], [row["molecular_ci_high"] - value]]
-        hollow = row["status"] != "ok"
-        axes.errorbar(x, value, yerr=error, fmt="o", color=colour, capsize=3,
-                      markerfacecolor="white" if hollow else colour)  # fmt: skip
-    axes.set_xticks(range(len(table)), [s + (" (no reads)" if pd.isna(f) else "") for s, f in zip(table["sample"], table["molecular_fraction"])],
-                    rotation=60, ha="right", fontsize=8)  # fmt: skip
-    axes.set_xlim(-0.7, max(len(table) - 0.3, 0.7))
-    axes.set_ylim(0, 1)
-    axes.set_ylabel("XBP1 molecules spliced (95% CI)")
-    axes.set_title(f"XBP1 splicing per sample, grouped by {', '.join(design) if design else 'nothing'}")
-    handles = [Line2D([], [], marker="o", ls="", color=c, label=g) for g, c in colours.items()]
-    handles.append(Line2D([], [], marker="o", ls="", color="grey", markerfacecolor="white", label="low coverage"))
-    axes.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+    facets = [c for c in FACETS if c in table.columns]
+    panels = list(table.groupby(facets, sort=True, dropna=False)) if facets else [((), table)]
+    design = design_columns(samples) if design is None else list(design)
+    groups = [_grouped(part, design) for _, part in panels]
+    widths = [max(2.0, PANEL_WIDTH * part["group"].nunique() + 1.0) for part in groups]
+    figure = Figure(figsize=(min(16, sum(widths) + 0.5), 4.2), layout="constrained")
+    axes = figure.subplots(1, len(panels), squeeze=False, sharey=True, width_ratios=widths)[0]
+    for ax, (key, _), part in zip(axes, panels, groups):
+        _draw_panel(ax, part)
+        ax.set_title(" ".join(map(str, key if isinstance(key, tuple) else (key,))), fontsize=9)
+    axes[0].set_ylim(0, 1)
+    axes[0].set_ylabel("XBP1 molecules spliced (95% CI)")
+    missing = int(table["molecular_fraction"].isna().sum())
+    figure.suptitle(
+        f"XBP1 splicing of {len(table)} samples ({missing} without informative reads); bar: group median, "
+        "hollow: low coverage",
+        fontsize=9,
+    )
     save_figure(figure, path)
+
+
+def _grouped(part: pd.DataFrame, design: list) -> pd.DataFrame:
+    """The panel's samples with `group`: their values of the design columns varying in the panel."""
+    columns = [c for c in design if c not in FACETS and part[c].nunique(dropna=True) > 1]
+    label = part[columns].fillna("–").astype(str).agg("\n".join, axis=1) if columns else "all"
+    return part.assign(group=label).sort_values(["group", "sample"])
+
+
+def _draw_panel(ax, part: pd.DataFrame) -> None:
+    labels = list(dict.fromkeys(part["group"]))
+    for x, label in enumerate(labels):
+        members = part[(part["group"] == label) & part["molecular_fraction"].notna()]
+        offsets = np.linspace(-0.25, 0.25, len(members)) if len(members) > 1 else np.zeros(len(members))
+        for offset, row in zip(offsets, members.itertuples()):
+            value = row.molecular_fraction
+            hollow = row.status != "ok"
+            ax.errorbar(x + offset, value, yerr=[[value - row.molecular_ci_low], [row.molecular_ci_high - value]],
+                        fmt="o", ms=3.5, lw=0.6, color=f"C{x % 10}", markerfacecolor="white" if hollow else f"C{x % 10}")  # fmt: skip
+        if len(members):
+            median = members["molecular_fraction"].median()
+            ax.plot([x - 0.35, x + 0.35], [median, median], color="black", lw=1.5)
+    ax.set_xticks(range(len(labels)), labels, fontsize=7)
+    ax.set_xlim(-0.6, len(labels) - 0.4)
 
 
 def plot_read_structure(
