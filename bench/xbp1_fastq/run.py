@@ -28,7 +28,7 @@ from isal import igzip
 from ire1seq.demo.dna import ASCII, reverse_complement, substitute
 from ire1seq.demo.genome import build_genome
 from ire1seq.demo.transcriptome import transcriptome
-from ire1seq.xbp1.fastq import fragment_counts
+from ire1seq.xbp1.fastq import fastq_fragment_counts
 from ire1seq.xbp1.fastq_scan import Probes
 from ire1seq.xbp1.locate import organism_site
 
@@ -150,8 +150,8 @@ def main() -> None:
         }
         site = organism_site("human")
         probes = Probes(site, 8)
-        runs["ire1seq xbp1 fastq, 1 thread"] = lambda: fragment_counts(path, None, probes, threads=1)
-        runs["ire1seq xbp1 fastq, 2 threads"] = lambda: fragment_counts(path, None, probes, threads=2)
+        runs["ire1seq xbp1 fastq, 1 thread"] = lambda: fastq_fragment_counts(path, None, probes, threads=1)
+        runs["ire1seq xbp1 fastq, 2 threads"] = lambda: fastq_fragment_counts(path, None, probes, threads=2)
         if shutil.which("bowtie2"):
             runs[BOWTIE2] = lambda: bowtie2(path, workdir)
         else:

@@ -16,7 +16,7 @@ from ire1seq.demo.xbp1 import (
     CANONICAL_START,
     EXON_ENDS,
     INTRON,
-    Site,
+    DemoSite,
     find_site,
     human_mrna,
     mouse_mrna,
@@ -85,7 +85,7 @@ class Genome:
         return next(model for model in self.models if model.gene.category == "xbp1")
 
     @property
-    def site(self) -> Site:
+    def site(self) -> DemoSite:
         return find_site(self.xbp1.transcript, CANONICAL_START)
 
 

@@ -7,7 +7,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ire1seq.demo.dna import reverse_complement
 from ire1seq.demo.genome import Genome
-from ire1seq.demo.xbp1 import Site, splice, spliced_informative, unspliced_informative
+from ire1seq.demo.xbp1 import DemoSite, splice, spliced_informative, unspliced_informative
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Transcriptome:
     lengths: np.ndarray
     xbp1u: int
     xbp1s: int
-    site: Site
+    site: DemoSite
 
     def reads(self, index: np.ndarray, start: np.ndarray, length: int) -> np.ndarray:
         """Sense-strand reads: `length` bases of transcript `index` from `start`."""

@@ -42,7 +42,7 @@ CANONICAL_START = UTR5 + HUMAN_INTRON_START
 
 
 @dataclass(frozen=True)
-class Site:
+class DemoSite:
     """The 26-nt intron in 0-based coordinates of the unspliced mRNA.
 
     Because of a repeated GCAGCA the gap can start anywhere in [first, last] and give the same
@@ -63,17 +63,17 @@ class Site:
         return self.last, self.first + INTRON
 
 
-def find_site(unspliced: np.ndarray, canonical: int) -> Site:
+def find_site(unspliced: np.ndarray, canonical: int) -> DemoSite:
     """All gap starts equivalent to the canonical one (same spliced sequence)."""
     first, last = canonical, canonical
     while unspliced[first - 1] == unspliced[first - 1 + INTRON]:
         first -= 1
     while unspliced[last] == unspliced[last + INTRON]:
         last += 1
-    return Site(first, last)
+    return DemoSite(first, last)
 
 
-def splice(unspliced: np.ndarray, site: Site) -> np.ndarray:
+def splice(unspliced: np.ndarray, site: DemoSite) -> np.ndarray:
     return np.concatenate([unspliced[: site.first], unspliced[site.first + INTRON :]])
 
 
@@ -89,12 +89,12 @@ def mouse_mrna(rng: np.random.Generator) -> np.ndarray:
     return np.concatenate([random_sequence(rng, left), encode(MOUSE_WINDOW), random_sequence(rng, right)])
 
 
-def spliced_informative(start: np.ndarray, end: np.ndarray, site: Site) -> np.ndarray:
+def spliced_informative(start: np.ndarray, end: np.ndarray, site: DemoSite) -> np.ndarray:
     """Reads [start, end) in spliced coordinates with ≥ MIN_OVERHANG on each side of every placement."""
     return (start <= site.first - MIN_OVERHANG) & (end >= site.last + MIN_OVERHANG)
 
 
-def unspliced_informative(start: np.ndarray, end: np.ndarray, site: Site) -> np.ndarray:
+def unspliced_informative(start: np.ndarray, end: np.ndarray, site: DemoSite) -> np.ndarray:
     """Reads [start, end) in unspliced coordinates covering ≥ MIN_OVERHANG of the core and reaching
     ≥ MIN_OVERHANG beyond the union on at least one side (docs/xbp1.md)."""
     (core_start, core_end), (union_start, union_end) = site.core, site.union
@@ -103,7 +103,7 @@ def unspliced_informative(start: np.ndarray, end: np.ndarray, site: Site) -> np.
     return core_covered & beyond
 
 
-def probes(unspliced: np.ndarray, site: Site) -> dict[str, list[np.ndarray]]:
+def probes(unspliced: np.ndarray, site: DemoSite) -> dict[str, list[np.ndarray]]:
     """Sequences a read contains exactly when it is informative (the reads' sense strand)."""
     (core_start, core_end), (union_start, union_end) = site.core, site.union
     spliced = splice(unspliced, site)

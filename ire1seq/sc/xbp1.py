@@ -15,7 +15,7 @@ from ire1seq.xbp1.cells import CELL_COLUMNS, CELL_COUNTS
 
 log = logging.getLogger(__name__)
 
-COUNTS = ("spliced", "unspliced", "ambiguous")
+XBP1_CLASSES = ("spliced", "unspliced", "ambiguous")
 
 
 def read_cell_tables(paths) -> pd.DataFrame:
@@ -31,7 +31,7 @@ def read_cell_tables(paths) -> pd.DataFrame:
             )
         if "detection_ratio" not in table.columns:  # written before molecular fractions: left empty
             table["detection_ratio"] = float("nan")
-        counts = table[list(COUNTS)].apply(pd.to_numeric, errors="coerce")
+        counts = table[list(XBP1_CLASSES)].apply(pd.to_numeric, errors="coerce")
         bad = counts.isna().any(axis=1) | (counts < 0).any(axis=1)
         if bad.any():
             row = bad.to_numpy().nonzero()[0][0]
@@ -39,7 +39,7 @@ def read_cell_tables(paths) -> pd.DataFrame:
                 f"XBP1 cell table {path}, line {row + 2}: spliced/unspliced/ambiguous must be "
                 "counts (whole numbers >= 0); fix or regenerate the table."
             )
-        table[list(COUNTS)] = counts.astype(int)
+        table[list(XBP1_CLASSES)] = counts.astype(int)
         tables.append(table[CELL_COLUMNS].assign(source=str(path)))
     return pd.concat(tables, ignore_index=True)
 
@@ -53,9 +53,9 @@ def join_xbp1(adata: ad.AnnData, cells: pd.DataFrame) -> None:
     """
     _check_overlap(adata.obs, cells)
     key = cells["sample"] + ":" + cells["barcode"]
-    counts = cells.set_index(key)[list(COUNTS)].groupby(level=0).sum()
+    counts = cells.set_index(key)[list(XBP1_CLASSES)].groupby(level=0).sum()
     joined = counts.reindex(adata.obs_names, fill_value=0)
-    for column in COUNTS:
+    for column in XBP1_CLASSES:
         adata.obs[f"xbp1_{column}"] = joined[column].to_numpy()
     adata.obs["xbp1_informative"] = adata.obs["xbp1_spliced"] + adata.obs["xbp1_unspliced"]
     ratios = cells.groupby("sample")["detection_ratio"].first()

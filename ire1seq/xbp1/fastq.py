@@ -26,7 +26,7 @@ from ire1seq.xbp1.quant import bulk_row, tally
 from ire1seq.xbp1.site import Site, as_site
 
 
-def fragment_counts(fq1, fq2, probes: Probes, threads: int = 1, reads=None) -> dict:
+def fastq_fragment_counts(fq1, fq2, probes: Probes, threads: int = 1, reads=None) -> dict:
     """class -> fragments (read pairs or single reads) of one unit; `reads` (added to in place when
     given) gets (class, read length, mate length) -> informative reads of spliced and unspliced
     fragments, as in BAM mode."""
@@ -56,7 +56,7 @@ def quant_fastq(
     probes = Probes(site, min_overhang)
     totals, reads = {SPLICED: 0, UNSPLICED: 0, AMBIGUOUS: 0}, {}
     for fq1, fq2 in as_units(fq1s, fq2s):
-        for cls, count in fragment_counts(fq1, fq2, probes, threads, reads).items():
+        for cls, count in fastq_fragment_counts(fq1, fq2, probes, threads, reads).items():
             totals[cls] += count
     return bulk_row(sample, totals, min_informative, g=probes.geometry, reads=reads, read_starts=read_starts)
 

@@ -19,11 +19,11 @@ from ire1seq.xbp1.classify import AMBIGUOUS, SPLICED, UNSPLICED, Geometry
 from ire1seq.xbp1.positions import length_reader, sample_ratio
 from ire1seq.xbp1.stats import READOUT, readout
 
-COUNTS = ["sample", "spliced", "unspliced", "ambiguous"]
-BULK_COLUMNS = COUNTS + READOUT
+BULK_COUNT_COLUMNS = ["sample", "spliced", "unspliced", "ambiguous"]
+BULK_COLUMNS = BULK_COUNT_COLUMNS + READOUT
 
 
-def fragment_counts(bam_path, site, options: Options, index=None, reference=None, g=None, reads=None) -> dict:
+def bam_fragment_counts(bam_path, site, options: Options, index=None, reference=None, g=None, reads=None) -> dict:
     """class -> fragments in one file; whole fragments are counted directly, mates via their name.
 
     `reads` (a dict, added to in place when given): (class, read length, mate length) -> informative
@@ -69,7 +69,7 @@ def bulk_row(
     read_starts: str = "uniform",
 ) -> dict:
     """One sample's row of the bulk table from its class -> fragments totals and, for the molecular
-    columns, the site geometry, its informative-read tally (see fragment_counts) and where reads
+    columns, the site geometry, its informative-read tally (see bam_fragment_counts) and where reads
     start (positions.sample_ratio)."""
     counts = {
         "sample": sample,
@@ -96,6 +96,6 @@ def quant_bulk(
     g = Geometry.of(site, options.min_overhang)
     totals, reads = {SPLICED: 0, UNSPLICED: 0, AMBIGUOUS: 0}, {}
     for bam, index in zip(bams, as_list(indexes, len(bams))):
-        for cls, count in fragment_counts(bam, site, options, index, reference, g, reads).items():
+        for cls, count in bam_fragment_counts(bam, site, options, index, reference, g, reads).items():
             totals[cls] += count
     return bulk_row(sample, totals, min_informative, g=g, reads=reads, read_starts=read_starts)

@@ -4,7 +4,7 @@ import pandas as pd
 
 from ire1seq.errors import InputError
 from ire1seq.io import output_file, read_tsv, write_table
-from ire1seq.xbp1.quant import COUNTS
+from ire1seq.xbp1.quant import BULK_COUNT_COLUMNS
 from ire1seq.xbp1.stats import READOUT
 
 MULTIQC_HEADER = """# id: "ire1seq_xbp1"
@@ -43,14 +43,14 @@ def combine_bulk(paths, order=None) -> pd.DataFrame:
     tables = []
     for path in paths:
         table = read_tsv(path, what="XBP1 bulk table")
-        missing = [c for c in COUNTS + READOUT if c not in table.columns]
+        missing = [c for c in BULK_COUNT_COLUMNS + READOUT if c not in table.columns]
         if missing:
             raise InputError(
                 f"XBP1 bulk table {path} lacks column(s) {', '.join(missing)}; re-run `ire1seq xbp1 quant`."
             )
-        tables.append(table[COUNTS + READOUT])
+        tables.append(table[BULK_COUNT_COLUMNS + READOUT])
     if not tables:
-        return pd.DataFrame(columns=COUNTS + READOUT)
+        return pd.DataFrame(columns=BULK_COUNT_COLUMNS + READOUT)
     table = pd.concat(tables, ignore_index=True)
     if order is not None:
         table = table.set_index("sample").loc[list(order)].reset_index()
