@@ -277,7 +277,9 @@ def test_per_cell_on_simulated_10x_reads_matches_the_planted_molecules(tmp_path,
     cells = singlecell.draw_cells("sc1", 0.3, whitelist)
     truth = singlecell.simulate_sc("sc1", "paclitaxel", cells, transcriptomes["mouse"], tmp_path)
     fq1, fq2 = (tmp_path / bulk.fastq_name("sc1", "L1", mate) for mate in (1, 2))
-    table = pd.DataFrame(quant_fastq_cells(fq1, fq2, organism_site("mouse"), "sc1", "10xv3", list(truth["barcode"])))
+    table = pd.DataFrame(
+        quant_fastq_cells(fq1, fq2, organism_site("mouse"), "sc1", chemistry="10xv3", barcodes=list(truth["barcode"]))
+    )
     assert table["spliced"].tolist() == truth["xbp1_spliced"].tolist()
     assert table["unspliced"].tolist() == truth["xbp1_unspliced"].tolist()
     assert table["spliced"].sum() > 50

@@ -84,6 +84,7 @@ def umi_class_counts(
     bam_path,
     site,
     options: Options,
+    *,
     cell_tag="CB",
     umi_tag="UB",
     barcodes=None,
@@ -147,6 +148,7 @@ def quant_cells(
     site,
     sample: str,
     options: Options = Options(),
+    *,
     cell_tag="CB",
     umi_tag="UB",
     barcodes=None,
@@ -160,7 +162,19 @@ def quant_cells(
     g = Geometry.of(site, options.min_overhang)
     umis, reads = {}, {}
     for bam, index in zip(bams, as_list(indexes, len(bams))):
-        umi_class_counts(bam, site, options, cell_tag, umi_tag, wanted, index, reference, g, umis, reads)
+        umi_class_counts(
+            bam,
+            site,
+            options,
+            cell_tag=cell_tag,
+            umi_tag=umi_tag,
+            barcodes=wanted,
+            index=index,
+            reference=reference,
+            g=g,
+            umis=umis,
+            reads=reads,
+        )
     return cell_table(umis, sample, barcodes, g=g, reads=reads, read_starts=read_starts)
 
 

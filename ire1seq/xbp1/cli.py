@@ -212,13 +212,22 @@ def run_quant(args) -> None:
 
         barcodes = read_barcodes(args.barcodes) if args.barcodes else None
         rows = [row for sample, bams, indexes in runs
-                for row in quant_cells(bams, site, sample, options, args.cell_tag, args.umi_tag, barcodes, indexes, args.reference, args.read_starts)]  # fmt: skip
+                for row in quant_cells(bams, site, sample, options, cell_tag=args.cell_tag, umi_tag=args.umi_tag, barcodes=barcodes, indexes=indexes, reference=args.reference, read_starts=args.read_starts)]  # fmt: skip
         write_rows(rows, CELL_COLUMNS, args.output)
     else:
         from ire1seq.xbp1.quant import BULK_COLUMNS, quant_bulk
 
         rows = [
-            quant_bulk(bams, site, sample, options, indexes, args.reference, args.min_informative, args.read_starts)
+            quant_bulk(
+                bams,
+                site,
+                sample,
+                options,
+                indexes=indexes,
+                reference=args.reference,
+                min_informative=args.min_informative,
+                read_starts=args.read_starts,
+            )
             for sample, bams, indexes in runs
         ]
         write_rows(rows, BULK_COLUMNS, args.output)

@@ -47,6 +47,7 @@ def quant_fastq(
     fq2s,
     site: Site,
     sample: str,
+    *,
     min_overhang: int = 8,
     min_informative: int = 10,
     threads: int = 1,
@@ -80,7 +81,7 @@ def _correct(barcode: str, listed: dict):
 
 
 def umi_classes(
-    fq1, fq2, probes: Probes, chemistry: str = "10xv3", listed=None, threads: int = 1, umis=None, reads=None
+    fq1, fq2, probes: Probes, *, chemistry: str = "10xv3", listed=None, threads: int = 1, umis=None, reads=None
 ) -> dict:
     """(barcode, UMI) -> reads per class [_, spliced, unspliced, ambiguous] of one 10x unit, added to
     `umis` when given; `reads` gets (barcode, UMI, class, cDNA read length, 0) -> reads."""
@@ -108,6 +109,7 @@ def quant_fastq_cells(
     fq2s,
     site: Site,
     sample: str,
+    *,
     chemistry: str = "10xv3",
     barcodes=None,
     min_overhang: int = 8,
@@ -123,7 +125,7 @@ def quant_fastq_cells(
     listed = None if barcodes is None else _barcode_lookup(barcodes)
     umis, reads = defaultdict(lambda: [0, 0, 0, 0]), {}
     for fq1, fq2 in as_units(fq1s, fq2s):
-        umi_classes(fq1, fq2, probes, chemistry, listed, threads, umis, reads)
+        umi_classes(fq1, fq2, probes, chemistry=chemistry, listed=listed, threads=threads, umis=umis, reads=reads)
     return cell_table(umis, sample, barcodes, g=probes.geometry, reads=reads, read_starts=read_starts)
 
 
@@ -133,7 +135,16 @@ def run_fastq(*, fq1s, fq2s, site, sample: str, min_overhang: int = 8, min_infor
     from ire1seq.io import write_rows
     from ire1seq.xbp1.quant import BULK_COLUMNS
 
-    row = quant_fastq(fq1s, fq2s, as_site(site), sample, min_overhang, min_informative, threads, read_starts)
+    row = quant_fastq(
+        fq1s,
+        fq2s,
+        as_site(site),
+        sample,
+        min_overhang=min_overhang,
+        min_informative=min_informative,
+        threads=threads,
+        read_starts=read_starts,
+    )
     write_rows([row], BULK_COLUMNS, out)
 
 
@@ -144,5 +155,15 @@ def run_fastq_cells(*, fq1s, fq2s, site, sample: str, chemistry: str, barcodes=N
     from ire1seq.xbp1.cells import CELL_COLUMNS, read_barcodes
 
     listed = read_barcodes(barcodes) if barcodes else None
-    rows = quant_fastq_cells(fq1s, fq2s, as_site(site), sample, chemistry, listed, min_overhang, threads, read_starts)
+    rows = quant_fastq_cells(
+        fq1s,
+        fq2s,
+        as_site(site),
+        sample,
+        chemistry=chemistry,
+        barcodes=listed,
+        min_overhang=min_overhang,
+        threads=threads,
+        read_starts=read_starts,
+    )
     write_rows(rows, CELL_COLUMNS, out)

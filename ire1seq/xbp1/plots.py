@@ -79,7 +79,7 @@ def _draw_panel(ax, part: pd.DataFrame) -> None:
 
 
 def plot_read_structure(
-    bam_path, site, path, options: Options = Options(), sample=None, index=None, reference=None, per_class: int = 40
+    bam_path, site, path, options: Options = Options(), *, sample=None, index=None, reference=None, per_class: int = 40
 ) -> None:
     """Reads over the site as aligned blocks, coloured by their fragment's class; union and core shaded."""
     g = Geometry.of(site, options.min_overhang)

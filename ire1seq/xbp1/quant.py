@@ -23,7 +23,7 @@ BULK_COUNT_COLUMNS = ["sample", "spliced", "unspliced", "ambiguous"]
 BULK_COLUMNS = BULK_COUNT_COLUMNS + READOUT
 
 
-def bam_fragment_counts(bam_path, site, options: Options, index=None, reference=None, g=None, reads=None) -> dict:
+def bam_fragment_counts(bam_path, site, options: Options, *, index=None, reference=None, g=None, reads=None) -> dict:
     """class -> fragments in one file; whole fragments are counted directly, mates via their name.
 
     `reads` (a dict, added to in place when given): (class, read length, mate length) -> informative
@@ -86,6 +86,7 @@ def quant_bulk(
     site,
     sample: str,
     options: Options = Options(),
+    *,
     indexes=None,
     reference=None,
     min_informative: int = 10,
@@ -96,6 +97,8 @@ def quant_bulk(
     g = Geometry.of(site, options.min_overhang)
     totals, reads = {SPLICED: 0, UNSPLICED: 0, AMBIGUOUS: 0}, {}
     for bam, index in zip(bams, as_list(indexes, len(bams))):
-        for cls, count in bam_fragment_counts(bam, site, options, index, reference, g, reads).items():
+        for cls, count in bam_fragment_counts(
+            bam, site, options, index=index, reference=reference, g=g, reads=reads
+        ).items():
             totals[cls] += count
     return bulk_row(sample, totals, min_informative, g=g, reads=reads, read_starts=read_starts)
