@@ -19,6 +19,8 @@ COLUMNS = [
     "genes_detected",
     "xbp1_informative",
     "xbp1_status",
+    "xbp1_reads_at_site",
+    "xbp1_reads_left_out",
     "strandedness",
     "inferred_strandedness",
     "fastq_problem",
@@ -52,6 +54,7 @@ def sample_qc(
     strandedness: pd.DataFrame | None,
     xbp1: pd.DataFrame | None,
     fastq_problems: dict,
+    site_reads: dict | None = None,
     min_mapping_rate: float,
     min_genes_share: float,
 ) -> pd.DataFrame:
@@ -59,7 +62,8 @@ def sample_qc(
 
     fail: mapping rate below `min_mapping_rate`, no counted read, or a FASTQ problem (mates out of
     order); warn: fewer genes than `min_genes_share` × the median of its organism's samples,
-    declared strandedness contradicted by the reads, or an XBP1 readout that is not `ok`.
+    declared strandedness contradicted by the reads, an XBP1 readout that is not `ok`, or most
+    mapped reads at XBP1 left out by flag or MAPQ (`site_reads`: sample -> (mapped, left out)).
     """
     table = pd.DataFrame({"sample": samples.index, "assay": samples["assay"].to_numpy()}).set_index("sample")
     table["mapping_rate"] = pd.Series(mapping, dtype=float)
@@ -70,8 +74,15 @@ def sample_qc(
         table[["xbp1_informative", "xbp1_status"]] = xbp1.set_index("sample")[["informative", "status"]]
     if strandedness is not None:
         table[["strandedness", "inferred_strandedness"]] = strandedness.set_index("sample")[["declared", "inferred"]]
+    if site_reads:
+        table[["xbp1_reads_at_site", "xbp1_reads_left_out"]] = pd.DataFrame.from_dict(site_reads, orient="index")
     table["fastq_problem"] = pd.Series(fastq_problems, dtype=object)
-    table = table.reindex(columns=COLUMNS[1:]).astype({"genes_detected": "Int64", "xbp1_informative": "Int64"})
+    table = table.reindex(columns=COLUMNS[1:]).astype(
+        {
+            column: "Int64"
+            for column in ("genes_detected", "xbp1_informative", "xbp1_reads_at_site", "xbp1_reads_left_out")
+        }
+    )
     organism = samples["organism"]
     median_genes = table["genes_detected"].groupby(organism).transform("median")
     checks = {
@@ -89,6 +100,9 @@ def sample_qc(
             & table["inferred_strandedness"].notna()
             & (table["strandedness"] != table["inferred_strandedness"]),
             "XBP1 readout not ok": table["xbp1_status"].notna() & (table["xbp1_status"] != "ok"),
+            "most reads at XBP1 left out by flag (secondary, supplementary, QC-fail, duplicate) or MAPQ": (
+                table["xbp1_reads_left_out"] > 0.5 * table["xbp1_reads_at_site"]
+            ),
         },
     }
     status, reasons = dict.fromkeys(table.index, "pass"), {sample: [] for sample in table.index}
@@ -103,9 +117,23 @@ def sample_qc(
 
 
 def run_sample_qc(
-    *, samples, mapping_logs: dict, counts, strandedness, xbp1, reads_checks=(), thresholds: dict, out
+    *,
+    samples,
+    mapping_logs: dict,
+    counts,
+    strandedness,
+    xbp1,
+    reads_checks=(),
+    alignments: dict | None = None,
+    xbp1_settings: dict | None = None,
+    thresholds: dict,
+    out,
 ) -> None:
-    """Workflow step: the QC table of every sample of the sheet (tables absent from a run are skipped)."""
+    """Workflow step: the QC table of every sample of the sheet (tables absent from a run are skipped).
+
+    alignments: sample -> {bam, index, site, reference} of the samples whose XBP1 readout comes from
+    alignments, looked at with the `xbp1:` settings for the reads left out at the site.
+    """
     from ire1seq.io import read_tsv, write_table
     from ire1seq.sheets import read_sheet
 
@@ -123,10 +151,24 @@ def run_sample_qc(
         strandedness=tables["strandedness"],
         xbp1=tables["XBP1 table"],
         fastq_problems=problems,
+        site_reads=_site_reads(alignments or {}, xbp1_settings or {}),
         min_mapping_rate=thresholds["min_mapping_rate"],
         min_genes_share=thresholds["min_genes_share"],
     )
     write_table(table, out)
+
+
+def _site_reads(alignments: dict, settings: dict) -> dict:
+    from ire1seq.xbp1.alignments import Options, reads_left_out
+    from ire1seq.xbp1.site import load_site
+
+    options = Options.from_settings(settings)
+    return {
+        sample: reads_left_out(
+            found["bam"], load_site(found["site"]), options, index=found["index"], reference=found["reference"]
+        )
+        for sample, found in alignments.items()
+    }
 
 
 def run_summary(*, qc_table, unmatched=None, left_out: dict) -> list[str]:

@@ -11,6 +11,8 @@ run_step(
     strandedness=snakemake.input.strandedness,
     xbp1=snakemake.input.xbp1,
     reads_checks=snakemake.params.reads_checks,
+    alignments=snakemake.params.alignments,
+    xbp1_settings=snakemake.params.xbp1_settings,
     thresholds=snakemake.params.thresholds,
     out=snakemake.output[0],
 )

@@ -112,3 +112,30 @@ def test_run_summary_names_flagged_and_left_out_samples(tmp_path):
     assert "DE design d leaves out 1 sample(s) differing from its subset in one column: s1 (batch=b9)" in lines
     assert lines[-1] == "clinical join leaves out: subject=P9, visit=baseline, reason=no sample"
     assert run_summary(qc_table=tmp_path / "absent.tsv", left_out={}) == []
+
+
+def test_reads_left_out_at_the_site_are_counted_exactly(tmp_path):
+    """Mapped reads over the site: 2 kept, 1 secondary, 1 duplicate, 1 supplementary, 1 QC-fail,
+    1 of MAPQ 3; an unmapped read is not counted at all. The filters follow the xbp1 settings."""
+    import xbp1_bams as fx
+
+    from ire1seq.xbp1.alignments import Options, reads_left_out
+    from ire1seq.xbp1.locate import locate
+
+    site = locate(fx.make_reference(tmp_path, "human", "-"), use_cache=False)
+    start = site.window[0] - 30
+    seq = site.bases(start, start + 60)
+    flags = {"kept1": 0, "kept2": 0, "secondary": 0x100, "duplicate": 0x400, "supplementary": 0x800, "qcfail": 0x200}
+    reads = [fx.read(name, start, "60M", seq, flag=flag) for name, flag in flags.items()]
+    reads += [fx.read("low_mapq", start, "60M", seq, mapq=3), fx.read("unmapped", start, "", seq, flag=0x4)]
+    bam = fx.write_bam(tmp_path / "s.bam", site.contigs, reads)
+    assert reads_left_out(bam, site, Options()) == (7, 5)
+    assert reads_left_out(bam, site, Options(include_duplicates=True, min_mapq=0)) == (7, 3)
+
+
+def test_most_reads_left_out_at_the_site_is_a_warning():
+    table = qc_table(site_reads={"ok": (100, 10), "wrong_strand": (100, 60)})
+    assert table.loc["ok", "qc_status"] == "pass"
+    assert table.loc["ok", ["xbp1_reads_at_site", "xbp1_reads_left_out"]].tolist() == [100, 10]
+    assert "most reads at XBP1 left out by flag" in table.loc["wrong_strand", "qc_reasons"]
+    assert pd.isna(table.loc["cell", "xbp1_reads_at_site"])

@@ -5,7 +5,7 @@ reported as an InputError that says what to do. Nothing is ever written beside t
 """
 
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import pysam
@@ -158,6 +158,23 @@ def classified_reads(bam, contig: str, g: Geometry, options: Options):
                 cls = classify_sequence(read.query_sequence, g)
                 if cls:
                     yield read, cls
+
+
+def reads_left_out(bam_path, site, options: Options, *, index=None, reference=None) -> tuple[int, int]:
+    """(mapped reads in the site's region, those of them the filters leave out: secondary,
+    supplementary, QC-fail or duplicate flags, or MAPQ below options.min_mapq), for the QC table:
+    a BAM of secondary alignments, or one aligner's MAPQ scale, reads as no XBP1 coverage otherwise."""
+    g = Geometry.of(site, options.min_overhang)
+    exclude = options.excluded_flags() & ~UNMAPPED
+    mapped = left_out = 0
+    with open_alignment(bam_path, index, reference) as bam, reading(bam_path):
+        contig = resolve_contig(bam, site, bam_path)
+        for read in bam.fetch(contig, *site_region(g, replace(options, scan_unmapped=False))):
+            if read.flag & UNMAPPED:
+                continue
+            mapped += 1
+            left_out += bool(read.flag & exclude) or read.mapping_quality < options.min_mapq
+    return mapped, left_out
 
 
 def mate_key(g: Geometry, options: Options):

@@ -449,6 +449,19 @@ def mapping_logs():
     return found
 
 
+def qc_alignments():
+    """sample → {bam, index, site, reference} of the samples whose XBP1 readout is read from alignments."""
+    return {
+        s: {
+            **alignment_of(s),
+            "site": f"results/xbp1/site/{genome_of(s)}.json",
+            "reference": reference(genome_of(s), "fasta"),
+        }
+        for genome in config["genomes"]
+        for s in xbp1_alignment_samples(genome)
+    }
+
+
 def reads_checks():
     """The FASTQ check table of every sample read from FASTQ (written by its alignment job)."""
     return [

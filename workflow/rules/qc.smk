@@ -10,6 +10,9 @@ rule sample_qc:
         counts="results/counts/bulk_counts.tsv",
         strandedness="results/counts/strandedness.tsv",
         xbp1="results/xbp1/bulk.tsv",
+        alignments=[
+            path for found in qc_alignments().values() for path in found.values()
+        ],
     output:
         report(
             "results/qc/samples.tsv",
@@ -29,6 +32,8 @@ rule sample_qc:
     params:
         mapping_logs=mapping_logs(),
         reads_checks=reads_checks(),
+        alignments=qc_alignments(),
+        xbp1_settings=config["xbp1"],
         thresholds=config["qc"],
     script:
         "../../scripts/sample_qc.py"
