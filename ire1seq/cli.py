@@ -3,6 +3,7 @@
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from ire1seq import __version__
@@ -33,6 +34,9 @@ def main(argv=None) -> int:
     except InputError as err:
         print(f"ire1seq: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # a table on stdout piped into `head`: stop quietly, as `cat` does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 

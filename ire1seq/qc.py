@@ -143,7 +143,7 @@ def run_sample_qc(
     problems = {}
     for path in reads_checks:
         for row in read_tsv(path, "FASTQ check").dropna(subset=["problem"]).itertuples():
-            problems[row.sample] = row.problem
+            problems[row.sample] = "; ".join(filter(None, [problems.get(row.sample), row.problem]))  # every unit
     table = sample_qc(
         sheet,
         mapping={sample: mapping_rate(path) for sample, path in mapping_logs.items()},
