@@ -12,7 +12,7 @@ import scanpy as sc
 
 from ire1seq.io import write_table
 from ire1seq.plotting import save_figure
-from ire1seq.xbp1.stats import add_readout, pooled_ratio
+from ire1seq.xbp1.stats import READOUT, add_readout, pooled_ratio
 
 
 def condition_of(adata: ad.AnnData, condition: str) -> str:
@@ -22,8 +22,11 @@ def condition_of(adata: ad.AnnData, condition: str) -> str:
 
 def xbp1_by_celltype(adata: ad.AnnData, condition: str, min_informative: int = 10) -> pd.DataFrame:
     """Per cell type x condition: cells, cells with an informative molecule, and the pooled readout."""
-    if "xbp1_spliced" not in adata.obs:
-        return pd.DataFrame()
+    if "xbp1_spliced" not in adata.obs:  # no XBP1 cell table: the header alone
+        counts = ["cell_type", "condition", "n_cells", "n_informative_cells", "spliced", "unspliced", "detection_ratio"]
+        return pd.DataFrame(
+            columns=[*counts, *(c for c in READOUT if c not in ("log2_spliced_ratio", "detection_ratio"))]
+        )
     obs = adata.obs.assign(informative_cell=adata.obs["xbp1_informative"] > 0)
     if "xbp1_detection_ratio" not in obs:
         obs["xbp1_detection_ratio"] = np.nan
