@@ -91,7 +91,7 @@ def run(*, matrices, h5ad_out, qc_out, celltypes_out, plots=None, pseudobulk=Non
     if plots:
         from ire1seq.sc.plots import plot_all
 
-        plot_all(adata, settings.condition, **plots)
+        plot_all(adata, settings.condition, min_informative=settings.min_informative, **plots)
     if pseudobulk:
         from ire1seq.sc.pseudobulk import write_pseudobulk
 

@@ -84,6 +84,19 @@ def register(subparsers) -> None:
         help=f"obs/samples.tsv column harmony corrects for (default {DEFAULTS.batch_key})",
     )
     sc.add_argument(
+        "--pseudobulk-min-cells",
+        type=int,
+        default=DEFAULTS.pseudobulk_min_cells,
+        help=f"fewer cells of a type in a sample: left out of its pseudobulk (default {DEFAULTS.pseudobulk_min_cells})",
+    )
+    sc.add_argument(
+        "--min-informative",
+        type=int,
+        default=DEFAULTS.min_informative,
+        help="fewer informative XBP1 molecules in a cell type: status low_coverage in xbp1_by_celltype.tsv "
+        f"(default {DEFAULTS.min_informative})",
+    )
+    sc.add_argument(
         "--min-confidence",
         type=float,
         default=DEFAULTS.min_confidence,
@@ -136,6 +149,8 @@ def run_sc(args) -> None:
         batch_key=args.batch_key,
         min_confidence=args.min_confidence,
         condition=args.condition,
+        pseudobulk_min_cells=args.pseudobulk_min_cells,
+        min_informative=args.min_informative,
     )
     stem = str(Path(args.output).with_suffix(""))
     plots = Path(args.plots) if args.plots else None

@@ -99,10 +99,12 @@ def plot_programs(adata: ad.AnnData, path) -> None:
     save_figure(dots, path)
 
 
-def plot_all(adata: ad.AnnData, condition: str, *, umap_out, xbp1_out, programs_out, table_out) -> None:
+def plot_all(
+    adata: ad.AnnData, condition: str, *, min_informative: int = 10, umap_out, xbp1_out, programs_out, table_out
+) -> None:
     """The three figures and the pooled XBP1 table of one dataset."""
     condition = condition_of(adata, condition)
-    table = xbp1_by_celltype(adata, condition)
+    table = xbp1_by_celltype(adata, condition, min_informative)
     write_table(table, table_out)
     plot_umap(adata, umap_out, condition)
     plot_xbp1(table, xbp1_out)

@@ -40,11 +40,15 @@ class ScSettings:
     min_confidence: float = 0.7
     condition: str = "treatment"
     pseudobulk_min_cells: int = 10
+    min_informative: int = 10  # the XBP1 table's low_coverage threshold (config xbp1.min_informative)
 
     @classmethod
     def from_config(cls, sc_config: dict) -> "ScSettings":
         """Settings from `config["sc"]` (defaults already filled in by the schema)."""
-        keys = ("resolution", "integration", "batch_key", "min_confidence", "condition", "pseudobulk_min_cells")
+        keys = (
+            "resolution", "integration", "batch_key", "min_confidence", "condition", "pseudobulk_min_cells",
+            "min_informative",
+        )  # fmt: skip
         return cls(
             qc=QcThresholds(**sc_config.get("qc", {})),
             **{key: sc_config[key] for key in keys if key in sc_config},

@@ -50,7 +50,7 @@ rule sc_analyse:
     params:
         samples=sc_dataset_samples,
         markers=lambda wc: config["sc"]["datasets"][wc.dataset].get("markers"),
-        settings=config["sc"],
+        settings={**config["sc"], "min_informative": config["xbp1"]["min_informative"]},
     script:
         "../../scripts/sc_analyse.py"
 
