@@ -12,5 +12,6 @@ run_step(
     results_out=snakemake.output.results,
     genesets_out=snakemake.output.genesets,
     genesets_dir=snakemake.input.genesets,
+    alpha=snakemake.params.alpha,
     threads=snakemake.threads,
 )

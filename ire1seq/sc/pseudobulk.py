@@ -65,7 +65,16 @@ def _with_sample_columns(sheet: pd.DataFrame, adata: ad.AnnData) -> pd.DataFrame
 
 
 def pseudobulk_de(
-    *, counts_path, sheet_path, spec: dict, contrast: str, results_out, genesets_out=None, genesets_dir=None, threads=1
+    *,
+    counts_path,
+    sheet_path,
+    spec: dict,
+    contrast: str,
+    results_out,
+    genesets_out=None,
+    genesets_dir=None,
+    alpha: float = 0.05,
+    threads=1,
 ) -> None:
     """One contrast of DE for `spec["cell_type"]` across samples: results.tsv (+ genesets.tsv).
 
@@ -80,7 +89,7 @@ def pseudobulk_de(
         )
     design = Design.from_config(f"pseudobulk {cell_type}", {**spec, "subset": {"cell_type": cell_type}})
     dds = fit_design(counts, sheet, design, threads, counts_path, sheet_path)
-    results = test_contrast(dds, design, contrast, design.contrasts[contrast], threads=threads)
+    results = test_contrast(dds, design, contrast, design.contrasts[contrast], alpha=alpha, threads=threads)
     write_table(results, results_out)
     if genesets_out:
-        write_table(gene_set_table(dds, results, load_genesets(genesets_dir)), genesets_out)
+        write_table(gene_set_table(dds, results, load_genesets(genesets_dir), alpha), genesets_out)

@@ -75,5 +75,6 @@ rule sc_pseudobulk_de:
         runtime=30,
     params:
         spec=lambda wc: config["sc"]["datasets"][wc.dataset]["pseudobulk_de"],
+        alpha=config["de"]["alpha"],
     script:
         "../../scripts/sc_pseudobulk_de.py"
