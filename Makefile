@@ -63,10 +63,11 @@ lint: setup
 	$(BIN)/snakefmt --check Snakefile workflow/rules/
 	$(BIN)/snakemake --lint --cores 1 --configfile $(DEMO_CONFIG)
 
-# Unit tests on both cores, then the workflow tests (they share one demo run, so one process).
+# Unit tests on both cores, then the workflow tests: those of the shared demo runs on one worker
+# (each run made once), the independent ones (calibration, dry runs, resume runs) on the other.
 test: setup demo-data lint
 	$(BIN)/pytest -q -n 2 -m "not slow"
-	$(BIN)/pytest -q -m slow
+	$(BIN)/pytest -q -n 2 --dist loadgroup -m slow
 
 # The inner loop: unit tests only (no workflow runs; dry runs read the demo FASTQ heads).
 test-fast: setup demo-data

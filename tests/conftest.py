@@ -27,6 +27,19 @@ def link_inputs(workdir: Path) -> None:
             (workdir / "resources" / entry.name).symlink_to(entry)
 
 
+SHARED_RUNS = {"demo_run", "laptop_sc_run", "sc_run"}
+
+
+def pytest_collection_modifyitems(items):
+    """xdist groups (used by `--dist loadgroup` in make test): the tests of the shared workflow runs,
+    and every other test of their modules, on one worker, so each run is made once; the tests of
+    any other module together, so its module fixtures are made once too."""
+    shared = {item.module.__name__ for item in items if SHARED_RUNS & set(getattr(item, "fixturenames", ()))}
+    for item in items:
+        module = item.module.__name__
+        item.add_marker(pytest.mark.xdist_group("shared_runs" if module in shared else module))
+
+
 @contextlib.contextmanager
 def logs_warning(pattern: str):
     """Assert that the block logs a warning matching `pattern` (the package's diagnostics channel)."""
