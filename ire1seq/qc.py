@@ -163,9 +163,10 @@ def _site_reads(alignments: dict, settings: dict) -> dict:
     from ire1seq.xbp1.site import load_site
 
     options = Options.from_settings(settings)
+    sites = {path: load_site(path) for path in {found["site"] for found in alignments.values()}}  # one per genome
     return {
         sample: reads_left_out(
-            found["bam"], load_site(found["site"]), options, index=found["index"], reference=found["reference"]
+            found["bam"], sites[found["site"]], options, index=found["index"], reference=found["reference"]
         )
         for sample, found in alignments.items()
     }
